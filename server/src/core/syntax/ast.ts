@@ -15,6 +15,8 @@ export interface Word {
   /** The word as BuildKit sees it before variable expansion (continuations removed). */
   readonly value: string;
   readonly range: Span;
+  /** Offset of the word in the instruction's logical text (see `Instruction.logical`). */
+  readonly logicalStart: number;
 }
 
 export type DirectiveName = 'syntax' | 'escape' | 'check';
@@ -48,6 +50,9 @@ export interface Flag {
   readonly nameRange: Span;
   /** Range of the value text (may be empty). Undefined when there is no `=`. */
   readonly valueRange: Span | undefined;
+  /** The value text as written (quotes kept) and its offset in the logical text. */
+  readonly rawValue: string | undefined;
+  readonly valueLogicalStart: number | undefined;
 }
 
 /** A JSON array of strings (exec form). */
@@ -72,6 +77,8 @@ export interface KeyValue {
   /** Raw, unexpanded value (quotes kept); undefined for `ARG NAME` without a default. */
   readonly value: string | undefined;
   readonly valueRange: Span | undefined;
+  /** Offset of the value in the instruction's logical text. */
+  readonly valueLogicalStart: number | undefined;
   /** False for the legacy `ENV KEY value` form. */
   readonly hasEquals: boolean;
   readonly range: Span;

@@ -267,7 +267,7 @@ class Parser {
     let shell: ShellText | undefined;
     let pairs: KeyValue[] | undefined;
     let trigger: Instruction | undefined;
-    const word = (w: RawWord): Word => ({ value: w.value, range: logical.spanOf(w.start, w.end) });
+    const word = (w: RawWord): Word => ({ value: w.value, range: logical.spanOf(w.start, w.end), logicalStart: w.start });
 
     switch (keyword) {
       case 'FROM':
@@ -314,13 +314,15 @@ class Parser {
           const eq = w.value.indexOf('=');
           const rawEq = t.indexOf('=', w.start);
           if (eq === -1) {
-            return { key: w.value, keyRange: word(w).range, value: undefined, valueRange: undefined, hasEquals: false, range: word(w).range };
+            const r = logical.spanOf(w.start, w.end);
+            return { key: w.value, keyRange: r, value: undefined, valueRange: undefined, valueLogicalStart: undefined, hasEquals: false, range: r };
           }
           return {
             key: w.value.slice(0, eq),
             keyRange: logical.spanOf(w.start, rawEq),
             value: w.value.slice(eq + 1),
             valueRange: logical.spanOf(rawEq + 1, w.end),
+            valueLogicalStart: rawEq + 1,
             hasEquals: true,
             range: logical.spanOf(w.start, w.end),
           };
@@ -371,7 +373,15 @@ class Parser {
     const rawEq = raw.indexOf('=');
     const range = logical.spanOf(w.start, w.end);
     if (eqValue === -1 || rawEq === -1) {
-      return { name: w.value.replace(/^--/, ''), value: undefined, range, nameRange: logical.spanOf(w.start + 2, w.end), valueRange: undefined };
+      return {
+        name: w.value.replace(/^--/, ''),
+        value: undefined,
+        range,
+        nameRange: logical.spanOf(w.start + 2, w.end),
+        valueRange: undefined,
+        rawValue: undefined,
+        valueLogicalStart: undefined,
+      };
     }
     return {
       name: w.value.slice(2, eqValue),
@@ -379,6 +389,8 @@ class Parser {
       range,
       nameRange: logical.spanOf(w.start + 2, w.start + rawEq),
       valueRange: logical.spanOf(w.start + rawEq + 1, w.end),
+      rawValue: raw.slice(rawEq + 1),
+      valueLogicalStart: w.start + rawEq + 1,
     };
   }
 
@@ -406,7 +418,7 @@ class Parser {
     const items = scanJsonStrings(t.slice(0, end), s) ?? [];
     void span;
     return {
-      items: items.map((w) => ({ value: w.value, range: logical.spanOf(w.start, w.end) })),
+      items: items.map((w) => ({ value: w.value, range: logical.spanOf(w.start, w.end), logicalStart: w.start })),
       range: logical.spanOf(s, end),
     };
   }
@@ -431,6 +443,7 @@ class Parser {
           keyRange: logical.spanOf(start, sep),
           value: t.slice(vs, end),
           valueRange: logical.spanOf(vs, end),
+          valueLogicalStart: vs,
           hasEquals: false,
           range: logical.spanOf(start, end),
         },
@@ -453,6 +466,7 @@ class Parser {
         keyRange: logical.spanOf(w.start, rawEq),
         value: w.value.slice(eq + 1),
         valueRange: logical.spanOf(rawEq + 1, w.end),
+        valueLogicalStart: rawEq + 1,
         hasEquals: true,
         range: logical.spanOf(w.start, w.end),
       });

@@ -1,0 +1,35 @@
+// Dockwright VS Code client: a thin wrapper that starts the bundled language server
+// (server/dist/server.js) over IPC and exposes restart / output commands and a status item.
+import * as vscode from 'vscode';
+import { ServerController } from './serverController';
+import { RESTART_COMMAND, SHOW_OUTPUT_COMMAND, ServerStatusItem } from './status';
+
+let controller: ServerController | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('Dockwright', { log: true });
+  const status = new ServerStatusItem();
+  const ctl = new ServerController(context.asAbsolutePath('server/dist/server.js'), output, status);
+  controller = ctl;
+
+  context.subscriptions.push(
+    output,
+    status,
+    vscode.commands.registerCommand(RESTART_COMMAND, () => ctl.restart()),
+    vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show(true)),
+    // Linting works in untrusted workspaces; the server learns the trust state from its
+    // initialization options, so restart it once the user grants trust.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (ctl.client) void ctl.restart();
+    }),
+  );
+
+  // Not awaited: activation finishes immediately, the status item shows the progress.
+  void ctl.start();
+}
+
+export async function deactivate(): Promise<void> {
+  const ctl = controller;
+  controller = undefined;
+  await ctl?.dispose();
+}

@@ -1,0 +1,501 @@
+/**
+ * The semantic model of a Dockerfile: stages, ARG/ENV declarations and their scopes, every variable
+ * reference resolved to its declaration, base images, `--from` targets and the SHELL in effect.
+ * Built once per document version from the syntax tree; rules and editor features only read it.
+ */
+import type { DockerfileAst, Flag, Instruction, KeyValue, LogicalText, Span } from '../syntax/ast';
+import { PLATFORM_ARGS, isPredefinedArg } from './builtins';
+import { expand, type Lookup } from './expand';
+import { type ImageRef, parseImageRef } from './image-ref';
+
+export interface VarDecl {
+  readonly name: string;
+  readonly kind: 'ARG' | 'ENV' | 'builtin';
+  /** Undefined for builtins. */
+  readonly instruction: Instruction | undefined;
+  readonly pair: KeyValue | undefined;
+  readonly nameRange: Span | undefined;
+  /** Expanded value where known; undefined when it is only known at build time. */
+  readonly value: string | undefined;
+  /** The stage it belongs to; undefined for global ARGs and builtins. */
+  readonly stage: Stage | undefined;
+  /** For a stage ARG without default that re-declares a global ARG. */
+  readonly global: VarDecl | undefined;
+}
+
+export interface VarRef {
+  readonly name: string;
+  /** The whole `$NAME` / `${NAME...}`. */
+  readonly range: Span;
+  readonly nameRange: Span;
+  readonly instruction: Instruction;
+  readonly stage: Stage | undefined;
+  readonly decl: VarDecl | undefined;
+  readonly modifier: string | undefined;
+  /** True where the builder expands it (FROM, COPY, ENV...); false inside RUN/CMD text. */
+  readonly byBuilder: boolean;
+}
+
+export interface BaseImage {
+  /** As written, e.g. `python:${PY}`. */
+  readonly raw: string;
+  readonly range: Span;
+  /** After expanding global ARGs. */
+  readonly expanded: string;
+  /** True when an ARG without known value was used. */
+  readonly unresolved: boolean;
+  /** The earlier stage this FROM builds on. */
+  readonly stage: Stage | undefined;
+  readonly image: ImageRef | undefined;
+  readonly scratch: boolean;
+  readonly error: string | undefined;
+}
+
+export interface Stage {
+  readonly index: number;
+  /** Lower-cased name, as BuildKit keys stages. */
+  readonly name: string | undefined;
+  readonly nameRaw: string | undefined;
+  readonly nameRange: Span | undefined;
+  readonly asRange: Span | undefined;
+  readonly from: Instruction;
+  readonly base: BaseImage;
+  readonly platform: { raw: string; expanded: string; range: Span; unresolved: boolean } | undefined;
+  /** Instructions after FROM, in order. */
+  readonly instructions: Instruction[];
+  readonly range: Span;
+  /** Whether the base's environment is fully known (scratch or a chain of stages ending in scratch). */
+  readonly envKnown: boolean;
+}
+
+export type FromTarget =
+  | { kind: 'stage'; stage: Stage; later: boolean; self: boolean }
+  | { kind: 'image'; ref: ImageRef }
+  | { kind: 'invalid'; error: string }
+  | { kind: 'unresolved' };
+
+export interface ExpandProblem {
+  readonly message: string;
+  readonly range: Span;
+  readonly instruction: Instruction;
+}
+
+export interface SemanticModel {
+  readonly ast: DockerfileAst;
+  readonly stages: readonly Stage[];
+  readonly globalArgs: readonly VarDecl[];
+  readonly decls: readonly VarDecl[];
+  readonly refs: readonly VarRef[];
+  readonly expandProblems: readonly ExpandProblem[];
+  /** Instructions before the first FROM (should only be ARGs). */
+  readonly preamble: readonly Instruction[];
+  stageOf(ins: Instruction): Stage | undefined;
+  /** Variables visible to an instruction (before its own effect). */
+  scopeAt(ins: Instruction): ReadonlyMap<string, VarDecl>;
+  /** The SHELL in effect for an instruction. */
+  shellOf(ins: Instruction): readonly string[];
+  /** `COPY --from` / `RUN --mount from=` targets. */
+  fromTarget(ins: Instruction, value: string, flagRange: Span): FromTarget;
+  copyFrom(ins: Instruction): FromTarget | undefined;
+  /** Expands a flag's value with the instruction's scope. */
+  expandFlag(ins: Instruction, flag: Flag): string;
+  stageByName(name: string): Stage | undefined;
+}
+
+/** Instructions whose arguments BuildKit expands with ARG/ENV values. */
+export const EXPANDED_INSTRUCTIONS = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'FROM', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR', 'ARG']);
+/** Flags whose values BuildKit expands. */
+export const EXPANDED_FLAGS = new Set(['from', 'chown', 'chmod', 'platform', 'mount', 'checksum', 'exclude']);
+export const DEFAULT_SHELL: readonly string[] = ['/bin/sh', '-c'];
+export const WINDOWS_SHELL: readonly string[] = ['cmd', '/S', '/C'];
+
+type Scope = Map<string, VarDecl>;
+
+export function buildModel(ast: DockerfileAst): SemanticModel {
+  return new ModelBuilder(ast).build();
+}
+
+class ModelBuilder {
+  readonly stages: Stage[] = [];
+  readonly globalArgs: VarDecl[] = [];
+  readonly decls: VarDecl[] = [];
+  readonly refs: VarRef[] = [];
+  readonly expandProblems: ExpandProblem[] = [];
+  readonly preamble: Instruction[] = [];
+  readonly stageByIns = new Map<Instruction, Stage>();
+  readonly scopes = new Map<Instruction, Scope>();
+  readonly shells = new Map<Instruction, readonly string[]>();
+  readonly finalEnv = new Map<Stage, Scope>();
+  readonly finalShell = new Map<Stage, readonly string[]>();
+  readonly copyFromCache = new Map<Instruction, FromTarget | undefined>();
+  readonly escape: string;
+
+  constructor(readonly ast: DockerfileAst) {
+    this.escape = ast.escape;
+  }
+
+  build(): SemanticModel {
+    const globalScope: Scope = new Map();
+    for (const [name] of Object.entries(PLATFORM_ARGS)) {
+      globalScope.set(name, builtin(name));
+    }
+    let current: Stage | undefined;
+    let scope: Scope = globalScope;
+    let shell: readonly string[] = DEFAULT_SHELL;
+    const instructions = this.ast.instructions;
+    for (let i = 0; i < instructions.length; i++) {
+      const ins = instructions[i];
+      if (ins.keyword === 'FROM') {
+        if (current) this.closeStage(current, scope, shell);
+        current = this.stage(ins, globalScope, instructions, i);
+        this.stageByIns.set(ins, current);
+        this.scopes.set(ins, globalScope);
+        this.shells.set(ins, shell);
+        const baseStage = current.base.stage;
+        scope = new Map(baseStage ? [...(this.finalEnv.get(baseStage) ?? new Map())].filter(([, d]) => d.kind === 'ENV') : []);
+        shell = baseStage ? (this.finalShell.get(baseStage) ?? DEFAULT_SHELL) : guessShell(current.base);
+        continue;
+      }
+      if (!current) {
+        this.preamble.push(ins);
+        this.scopes.set(ins, new Map(globalScope));
+        this.shells.set(ins, shell);
+        if (ins.keyword === 'ARG') this.args(ins, globalScope, globalScope, undefined, true);
+        else this.collectRefs(ins, globalScope, undefined);
+        continue;
+      }
+      current.instructions.push(ins);
+      this.stageByIns.set(ins, current);
+      this.scopes.set(ins, scope);
+      this.shells.set(ins, shell);
+      const target = ins.trigger ? undefined : ins;
+      if (!target) {
+        this.collectRefs(ins, scope, current);
+        continue;
+      }
+      switch (ins.keyword) {
+        case 'ARG': {
+          scope = new Map(scope);
+          this.args(ins, scope, globalScope, current, false);
+          break;
+        }
+        case 'ENV': {
+          const next = new Map(scope);
+          for (const pair of ins.pairs ?? []) {
+            const value = this.expandValue(ins, pair, scope, current);
+            const decl: VarDecl = { name: pair.key, kind: 'ENV', instruction: ins, pair, nameRange: pair.keyRange, value, stage: current, global: undefined };
+            this.decls.push(decl);
+            next.set(pair.key, decl);
+          }
+          scope = next;
+          break;
+        }
+        case 'SHELL':
+          if (ins.json && ins.json.items.length > 0) shell = ins.json.items.map((w) => w.value);
+          break;
+        default:
+          this.collectRefs(ins, scope, current);
+      }
+    }
+    if (current) this.closeStage(current, scope, shell);
+    return this.result();
+  }
+
+  private closeStage(stage: Stage, scope: Scope, shell: readonly string[]): void {
+    this.finalEnv.set(stage, scope);
+    this.finalShell.set(stage, shell);
+    const last = stage.instructions.length > 0 ? stage.instructions[stage.instructions.length - 1] : stage.from;
+    (stage as { range: Span }).range = { start: stage.from.fullRange.start, end: last.fullRange.end };
+  }
+
+  private stage(ins: Instruction, globalScope: Scope, _all: readonly Instruction[], _i: number): Stage {
+    const args = ins.args;
+    const index = this.stages.length;
+    let name: string | undefined;
+    let nameRaw: string | undefined;
+    let nameRange: Span | undefined;
+    let asRange: Span | undefined;
+    if (args.length === 3 && args[1].value.toLowerCase() === 'as') {
+      nameRaw = args[2].value;
+      name = nameRaw.toLowerCase();
+      nameRange = args[2].range;
+      asRange = args[1].range;
+    }
+    const lookup = this.lookupIn(globalScope);
+    let base: BaseImage;
+    if (args.length === 0) {
+      base = { raw: '', range: ins.keywordRange, expanded: '', unresolved: true, stage: undefined, image: undefined, scratch: false, error: 'FROM requires an image' };
+    } else {
+      const w = args[0];
+      const ex = this.expandWord(ins, w.value, w.logicalStart, lookup, globalScope, undefined);
+      const expanded = ex.value;
+      const unresolved = ex.unresolved;
+      const lower = expanded.toLowerCase();
+      const baseStage = this.stages.find((s) => s.name !== undefined && s.name === lower);
+      let image: ImageRef | undefined;
+      let error: string | undefined;
+      const scratch = lower === 'scratch';
+      if (!baseStage && !scratch && !unresolved) {
+        const r = parseImageRef(expanded);
+        if (r.ok) image = r.ref;
+        else error = r.error;
+      }
+      base = { raw: w.value, range: w.range, expanded, unresolved, stage: baseStage, image, scratch, error };
+    }
+    const pf = ins.flags.find((f) => f.name === 'platform');
+    let platform: Stage['platform'];
+    if (pf && pf.value !== undefined && pf.valueRange) {
+      const ex = this.expandWord(ins, pf.value, pf.valueLogicalStart ?? 0, lookup, globalScope, undefined, pf.rawValue === pf.value);
+      platform = { raw: pf.value, expanded: ex.value, range: pf.valueRange, unresolved: ex.unresolved };
+    }
+    const envKnown = base.scratch || (base.stage !== undefined && base.stage.envKnown);
+    const stage: Stage = {
+      index,
+      name,
+      nameRaw,
+      nameRange,
+      asRange,
+      from: ins,
+      base,
+      platform,
+      instructions: [],
+      range: ins.fullRange,
+      envKnown,
+    };
+    this.stages.push(stage);
+    return stage;
+  }
+
+  private args(ins: Instruction, scope: Scope, globalScope: Scope, stage: Stage | undefined, isGlobal: boolean): void {
+    // Each ARG pair sees the ones before it in the same instruction.
+    for (const pair of ins.pairs ?? []) {
+      let value: string | undefined;
+      let globalDecl: VarDecl | undefined;
+      if (pair.value !== undefined) value = this.expandValue(ins, pair, scope, stage);
+      else if (!isGlobal) {
+        const g = globalScope.get(pair.key);
+        if (g) {
+          globalDecl = g;
+          value = g.value;
+        }
+      }
+      const decl: VarDecl = {
+        name: pair.key,
+        kind: 'ARG',
+        instruction: ins,
+        pair,
+        nameRange: pair.keyRange,
+        value,
+        stage,
+        global: globalDecl,
+      };
+      this.decls.push(decl);
+      if (isGlobal) this.globalArgs.push(decl);
+      scope.set(pair.key, decl);
+    }
+  }
+
+  private lookupIn(scope: Scope): Lookup {
+    return (name) => {
+      const d = scope.get(name);
+      if (!d) return undefined;
+      return d.value ?? '';
+    };
+  }
+
+  /** Expands a pair's value, recording its references. */
+  private expandValue(ins: Instruction, pair: KeyValue, scope: Scope, stage: Stage | undefined): string | undefined {
+    if (pair.value === undefined || pair.valueLogicalStart === undefined) return undefined;
+    const ex = this.expandWord(ins, pair.value, pair.valueLogicalStart, this.lookupIn(scope), scope, stage);
+    return ex.unresolved ? undefined : ex.value;
+  }
+
+  /**
+   * Expands one word found at `logicalStart` of the instruction's logical text, records every
+   * variable it reads as a reference, and records syntax errors.
+   */
+  private expandWord(
+    ins: Instruction,
+    text: string,
+    logicalStart: number,
+    lookup: Lookup,
+    scope: Scope,
+    stage: Stage | undefined,
+    exactPositions = true,
+  ): { value: string; unresolved: boolean } {
+    if (!text.includes('$') && !text.includes('"') && !text.includes("'") && !text.includes(this.escape)) {
+      return { value: text, unresolved: false };
+    }
+    const ex = expand(text, lookup, this.escape);
+    const logical = ins.logical;
+    const map = (a: number, b: number): Span =>
+      exactPositions ? logical.spanOf(logicalStart + a, logicalStart + b) : logical.spanOf(logicalStart, logicalStart + text.length);
+    let unresolved = false;
+    for (const u of ex.uses) {
+      const decl = scope.get(u.name);
+      if (!decl || decl.value === undefined) {
+        if (!(u.modifier && (u.modifier.includes('-') || u.modifier.includes('+')))) unresolved = unresolved || !decl || decl.value === undefined;
+      }
+      this.refs.push({
+        name: u.name,
+        range: map(u.start, u.end),
+        nameRange: map(u.nameStart, u.nameEnd),
+        instruction: ins,
+        stage,
+        decl,
+        modifier: u.modifier,
+        byBuilder: true,
+      });
+    }
+    if (ex.error) {
+      this.expandProblems.push({ message: ex.error.message, range: map(ex.error.start, ex.error.end), instruction: ins });
+      return { value: text, unresolved: true };
+    }
+    return { value: ex.words.join(' '), unresolved };
+  }
+
+  /** Records references in an instruction's arguments and flags. */
+  private collectRefs(ins: Instruction, scope: Scope, stage: Stage | undefined): void {
+    const target = ins.trigger ?? ins;
+    const lookup = this.lookupIn(scope);
+    const expandedByBuilder = !ins.trigger && EXPANDED_INSTRUCTIONS.has(target.keyword);
+    for (const f of target.flags) {
+      if (f.value === undefined || f.valueLogicalStart === undefined) continue;
+      if (ins.trigger || !EXPANDED_FLAGS.has(f.name)) continue;
+      this.expandWord(ins, f.value, f.valueLogicalStart, lookup, scope, stage, f.rawValue === f.value);
+    }
+    if (expandedByBuilder) {
+      if (target.pairs) {
+        for (const p of target.pairs) if (p.value !== undefined && p.valueLogicalStart !== undefined) this.expandWord(ins, p.value, p.valueLogicalStart, lookup, scope, stage);
+        for (const p of target.pairs) if (p.key.includes('$')) this.expandWord(ins, p.key, target.logical.text.indexOf(p.key), lookup, scope, stage);
+      } else {
+        const words = target.json ? target.json.items : target.args;
+        for (const w of words) this.expandWord(ins, w.value, w.logicalStart, lookup, scope, stage, !target.json);
+      }
+      if (target.keyword === 'COPY' || target.keyword === 'ADD') {
+        for (const h of target.heredocs) if (h.expand) this.shellRefs(ins, h.body, h.bodyRange.start, undefined, scope, stage, true);
+      }
+      return;
+    }
+    // Not expanded by the builder: the shell sees these at run time.
+    if (target.shell) this.shellRefs(ins, target.shell.text, 0, target.logical, scope, stage, false, target.shell.logicalStart);
+    if (target.json) for (const w of target.json.items) this.shellRefs(ins, w.value, 0, target.logical, scope, stage, false, w.logicalStart + 1);
+    for (const h of target.heredocs) if (h.expand) this.shellRefs(ins, h.body, h.bodyRange.start, undefined, scope, stage, false);
+  }
+
+  /** Finds `$NAME` and `${NAME...}` in shell text (outside single quotes). */
+  private shellRefs(
+    ins: Instruction,
+    text: string,
+    sourceStart: number,
+    logical: LogicalText | undefined,
+    scope: Scope,
+    stage: Stage | undefined,
+    byBuilder: boolean,
+    logicalStart = 0,
+  ): void {
+    const map = (a: number, b: number): Span => (logical ? logical.spanOf(logicalStart + a, logicalStart + b) : { start: sourceStart + a, end: sourceStart + b });
+    let inSingle = false;
+    let inDouble = false;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === '\\' && !inSingle) {
+        i++;
+        continue;
+      }
+      if (ch === "'" && !inDouble) {
+        inSingle = !inSingle;
+        continue;
+      }
+      if (ch === '"' && !inSingle) {
+        inDouble = !inDouble;
+        continue;
+      }
+      if (ch !== '$' || inSingle) continue;
+      let j = i + 1;
+      let braced = false;
+      if (text[j] === '{') {
+        braced = true;
+        j++;
+      }
+      const nameStart = j;
+      while (j < text.length && /[A-Za-z0-9_]/.test(text[j])) j++;
+      if (j === nameStart || /[0-9]/.test(text[nameStart])) continue;
+      const name = text.slice(nameStart, j);
+      let end = j;
+      let modifier: string | undefined;
+      if (braced) {
+        const close = text.indexOf('}', j);
+        if (close === -1) continue;
+        const mod = /^(:?[-+?=]|##?|%%?|\/\/?)/.exec(text.slice(j, close));
+        modifier = mod ? mod[1] : undefined;
+        end = close + 1;
+      }
+      const decl = scope.get(name);
+      this.refs.push({ name, range: map(i, end), nameRange: map(nameStart, j), instruction: ins, stage, decl, modifier, byBuilder });
+      i = j - 1;
+    }
+  }
+
+  private result(): SemanticModel {
+    const b = this;
+    const stageByName = (name: string) => b.stages.find((s) => s.name === name.toLowerCase());
+    const model: SemanticModel = {
+      ast: b.ast,
+      stages: b.stages,
+      globalArgs: b.globalArgs,
+      decls: b.decls,
+      refs: b.refs,
+      expandProblems: b.expandProblems,
+      preamble: b.preamble,
+      stageOf: (ins) => b.stageByIns.get(ins),
+      scopeAt: (ins) => b.scopes.get(ins) ?? new Map(),
+      shellOf: (ins) => b.shells.get(ins) ?? DEFAULT_SHELL,
+      stageByName,
+      expandFlag: (ins, flag) => {
+        if (flag.value === undefined) return '';
+        if (!flag.value.includes('$')) return flag.value;
+        const scope = b.scopes.get(ins) ?? new Map();
+        const ex = expand(flag.value, b.lookupIn(scope), b.escape);
+        return ex.error ? flag.value : ex.words.join(' ');
+      },
+      fromTarget: (ins, value) => {
+        if (value.length === 0) return { kind: 'invalid', error: 'empty --from value' };
+        if (value.includes('$')) return { kind: 'unresolved' };
+        const current = b.stageByIns.get(ins);
+        if (/^\d+$/.test(value)) {
+          const idx = Number(value);
+          const st = b.stages[idx];
+          if (!st) return { kind: 'invalid', error: `invalid stage index ${value}: there are ${b.stages.length} stages` };
+          return { kind: 'stage', stage: st, later: current !== undefined && idx > current.index, self: st === current };
+        }
+        const st = stageByName(value);
+        if (st) return { kind: 'stage', stage: st, later: current !== undefined && st.index > current.index, self: st === current };
+        const r = parseImageRef(value);
+        return r.ok ? { kind: 'image', ref: r.ref } : { kind: 'invalid', error: r.error };
+      },
+      copyFrom: (ins) => {
+        if (b.copyFromCache.has(ins)) return b.copyFromCache.get(ins);
+        const target = ins.trigger ?? ins;
+        const flag = target.keyword === 'COPY' ? target.flags.find((f) => f.name === 'from') : undefined;
+        const res = flag && flag.value !== undefined ? model.fromTarget(ins, model.expandFlag(ins, flag), flag.range) : undefined;
+        b.copyFromCache.set(ins, res);
+        return res;
+      },
+    };
+    return model;
+  }
+}
+
+function builtin(name: string): VarDecl {
+  return { name, kind: 'builtin', instruction: undefined, pair: undefined, nameRange: undefined, value: undefined, stage: undefined, global: undefined };
+}
+
+/** Windows base images run `cmd /S /C` unless SHELL says otherwise. */
+function guessShell(base: BaseImage): readonly string[] {
+  const n = base.expanded.toLowerCase();
+  if (/(^|\/)(windows|nanoserver|servercore|windowsservercore)([:/-]|$)/.test(n) || /\bwindows\/(servercore|nanoserver)/.test(n)) return WINDOWS_SHELL;
+  return DEFAULT_SHELL;
+}
+
+export { isPredefinedArg };
