@@ -153,6 +153,12 @@ export class ServerController implements vscode.Disposable {
       // A function, so that every (re)start sends fresh values.
       initializationOptions: () => ({ settings: settingsSnapshot(), workspaceTrusted: vscode.workspace.isTrusted }),
       errorHandler: this.errorHandler(session),
+      // Without this the client pops up the raw initialize error (e.g. "Pending response rejected
+      // since connection got disposed") on top of its own "couldn't create connection" message.
+      initializationFailedHandler: (error) => {
+        this.output.error(`Server initialization failed: ${errorText(error)}`);
+        return false; // do not retry
+      },
     };
     session.client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
     session.subscriptions.push(session.client.onDidChangeState((e) => this.onStateChange(session, e.newState)));
@@ -198,8 +204,8 @@ export class ServerController implements vscode.Disposable {
         }
         if (this.budget.tryConsume()) {
           session.autoRestarting = true;
+          // The client logs `message` to the output channel (handled: no notification).
           const message = `The language server stopped unexpectedly; restarting (${this.budget.used}/${MAX_RESTARTS} within 3 minutes).`;
-          this.output.warn(message);
           return { action: CloseAction.Restart, message, handled: true };
         }
         session.autoRestarting = false;
