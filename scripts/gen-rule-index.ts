@@ -6,11 +6,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = join(__dirname, '..', 'server', 'src', 'core', 'rules');
-const NOT_RULES = new Set(['index.ts', 'types.ts', 'util.ts', 'registry.ts']);
+const NOT_RULES = new Set(['index.ts', 'types.ts']);
 
 export function ruleFiles(): { file: string; id: string }[] {
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !NOT_RULES.has(f))
+    .filter((f) => f.endsWith('.ts') && !NOT_RULES.has(f) && readFileSync(join(dir, f), 'utf8').includes('defineRule('))
     .map((f) => {
       const src = readFileSync(join(dir, f), 'utf8');
       const m = /\bid:\s*'([A-Za-z0-9]+)'/.exec(src);

@@ -59,6 +59,11 @@ export interface RuleMeta {
   readonly equivalents: readonly string[];
   readonly fixable: boolean;
   readonly docs: RuleDocs;
+  /**
+   * hadolint's default severity, where the rule is a hadolint rule. Our `severity` follows it, except that
+   * `error` is kept only for what really fails a build (otherwise `warning`), and `style` maps to `info`.
+   */
+  readonly upstreamSeverity?: 'error' | 'warning' | 'info' | 'style';
 }
 
 export interface ReportOptions {

@@ -29,6 +29,8 @@ export interface ShRedirect {
   readonly target: ShWord | undefined;
   readonly start: number;
   readonly end: number;
+  /** For `<<` / `<<-`: the delimiter (quotes removed) and the body's offsets when the body is in the text. */
+  readonly heredoc?: { readonly delimiter: string; readonly expand: boolean; readonly body: { start: number; end: number } | undefined };
 }
 
 export type Connector = '&&' | '||' | ';' | '&' | '\n' | undefined;
@@ -55,6 +57,11 @@ export interface ShCommand {
 }
 
 export interface ShPipeline {
+  /**
+   * The simple commands that are direct elements of this pipeline. Compound elements (`{ }`, `( )`,
+   * if/for/while/case) are not listed (their inner commands have their own pipelines at depth + 1), so
+   * this may be EMPTY: e.g. `if ...; fi && x` gives a pipeline with no commands for the `if`.
+   */
   readonly commands: readonly ShCommand[];
   readonly negated: boolean;
   readonly start: number;
@@ -65,6 +72,20 @@ export interface ShPipeline {
   readonly prev: Connector;
   /** Offsets of each `|` (or `|&`) operator. */
   readonly pipes: readonly { start: number; end: number }[];
+  /** Nesting depth, as for commands. */
+  readonly depth: number;
+  /** The pipeline before `prev` / after `next` in the same list (undefined at the ends of the list). */
+  readonly preceding: ShPipeline | undefined;
+  readonly following: ShPipeline | undefined;
+}
+
+/** A `$(...)`, backtick, `$((...))` or `<(...)`/`>(...)` in the text. */
+export interface ShSubstitution {
+  readonly kind: 'command' | 'backtick' | 'arithmetic' | 'process';
+  readonly start: number;
+  readonly end: number;
+  /** Inside double quotes. */
+  readonly quoted: boolean;
 }
 
 export interface ShParseError {
@@ -82,4 +103,8 @@ export interface ShellScript {
   /** Constructs found: used by dialect checks (`[[`, arrays, `function`, `<<<`, `$'..'`, `{a,b}`...). */
   readonly bashisms: readonly { feature: string; start: number; end: number }[];
   readonly errors: readonly ShParseError[];
+  /** Every substitution, in source order. */
+  readonly substitutions: readonly ShSubstitution[];
+  /** The dialect the text was parsed for. */
+  readonly dialect: 'posix' | 'bash';
 }

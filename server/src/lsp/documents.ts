@@ -1,0 +1,122 @@
+/**
+ * Open documents and their analyses: one analysis per document version and settings generation,
+ * shared by every request. Also decides what a document's analysis options are (settings,
+ * .hadolint.yaml, build context) and what is too large or not text to analyse.
+ */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type Analysis, type AnalyzeOptions } from '../core/analyze';
+import type { Finding } from '../core/rules/types';
+import { contextInfo } from '../host/build-context';
+import { findHadolintConfig, loadHadolintConfig, type LoadedConfig } from '../host/hadolint-config';
+import type { Settings, SettingsStore } from './settings';
+
+/** Above this size the rules are skipped (the user is told); parsing alone still runs for editor features. */
+export const MAX_ANALYSED_BYTES = 2 * 1024 * 1024;
+
+export interface DocumentAnalysis {
+  readonly uri: string;
+  readonly version: number;
+  readonly analysis: Analysis;
+  readonly settings: Settings;
+  readonly config: LoadedConfig | undefined;
+  /** Why analysis was limited, if it was. */
+  readonly skipped: string | undefined;
+}
+
+export function filePathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+export function looksBinary(text: string): boolean {
+  const head = text.slice(0, 8192);
+  return head.includes('\u0000');
+}
+
+export class DocumentStore {
+  readonly documents = new TextDocuments(TextDocument);
+  private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentAnalysis> }>();
+  /** Trust of the workspace: untrusted workspaces do not read config files from disk. */
+  trusted = true;
+
+  constructor(private readonly settings: SettingsStore) {
+    this.documents.onDidClose((e) => {
+      this.cache.delete(e.document.uri);
+      this.settings.forget(e.document.uri);
+    });
+  }
+
+  get(uri: string): TextDocument | undefined {
+    return this.documents.get(uri);
+  }
+
+  /** The analysis of the document's current version (cached). */
+  analysis(uri: string): Promise<DocumentAnalysis> | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const hit = this.cache.get(uri);
+    if (hit && hit.version === doc.version && hit.generation === this.settings.generation) return hit.result;
+    const result = this.compute(doc);
+    this.cache.set(uri, { version: doc.version, generation: this.settings.generation, result });
+    return result;
+  }
+
+  invalidateAll(): void {
+    this.cache.clear();
+  }
+
+  private async compute(doc: TextDocument): Promise<DocumentAnalysis> {
+    const settings = await this.settings.get(doc.uri);
+    const text = doc.getText();
+    const path = filePathOf(doc.uri);
+    let config: LoadedConfig | undefined;
+    if (path && this.trusted) {
+      const file = settings.hadolint.configFile || findHadolintConfig(dirname(path));
+      if (file) config = loadHadolintConfig(file);
+    }
+    let skipped: string | undefined;
+    const options: AnalyzeOptions = {
+      levels: { ...(config?.levels ?? {}), ...settings.rules },
+      all: settings.lint.enableAll,
+      context: path && this.trusted ? contextInfo(dirname(path), path) : undefined,
+      ruleOptions: {
+        trustedRegistries: config?.trustedRegistries,
+        labelSchema: config?.labelSchema,
+        strictLabels: config?.strictLabels,
+      },
+      disableIgnorePragma: config?.disableIgnorePragma,
+    };
+    let analysis: Analysis;
+    if (looksBinary(text)) {
+      skipped = 'This file contains NUL bytes and looks binary: Dockwright did not analyse it.';
+      analysis = analyze('', { ...options, rules: [] });
+      analysis = { ...analysis, text };
+    } else if (text.length > MAX_ANALYSED_BYTES) {
+      skipped = `This file is ${(text.length / 1048576).toFixed(1)} MB: Dockwright checks files up to ${MAX_ANALYSED_BYTES / 1048576} MB, so lint rules were skipped (editor features still work).`;
+      analysis = analyze(text, { ...options, rules: [] });
+    } else {
+      analysis = analyze(text, options);
+    }
+    return { uri: doc.uri, version: doc.version, analysis, settings, config, skipped };
+  }
+}
+
+/** Findings plus notices about skipped analysis and configuration errors. */
+export function allFindings(da: DocumentAnalysis): readonly Finding[] {
+  const extra: Finding[] = [];
+  if (da.skipped) extra.push({ rule: 'AnalysisSkipped', severity: 'info', message: da.skipped, range: { start: 0, end: 0 }, fixes: [] });
+  for (const e of da.config?.errors ?? []) {
+    extra.push({ rule: 'ConfigError', severity: 'warning', message: `hadolint configuration: ${e}`, range: { start: 0, end: 0 }, fixes: [] });
+  }
+  for (const f of da.analysis.failures) {
+    extra.push({ rule: 'InternalError', severity: 'hint', message: `Rule ${f.rule} failed on this file and was skipped: ${f.message}`, range: { start: 0, end: 0 }, fixes: [] });
+  }
+  return extra.length ? [...extra, ...da.analysis.findings] : da.analysis.findings;
+}

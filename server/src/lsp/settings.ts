@@ -1,0 +1,86 @@
+/**
+ * Settings under `dockwright.*`, per resource (a folder or file can override them), fetched with
+ * workspace/configuration when the client supports it and cached until the configuration changes.
+ */
+import type { Connection } from 'vscode-languageserver/node';
+import type { Level } from '../core/rules/types';
+
+export interface Settings {
+  readonly rules: Readonly<Record<string, Level>>;
+  readonly lint: { readonly enableAll: boolean };
+  readonly hadolint: { readonly configFile: string };
+  readonly format: { readonly instructionCasing: 'upper' | 'lower' | 'preserve'; readonly continuationIndent: number };
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  rules: {},
+  lint: { enableAll: false },
+  hadolint: { configFile: '' },
+  format: { instructionCasing: 'upper', continuationIndent: 4 },
+};
+
+const LEVELS = new Set(['off', 'hint', 'info', 'warning', 'error']);
+
+/** Validates whatever the client sent into complete settings. */
+export function normalizeSettings(raw: unknown): Settings {
+  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const rules: Record<string, Level> = {};
+  if (o.rules && typeof o.rules === 'object') {
+    for (const [k, v] of Object.entries(o.rules as Record<string, unknown>)) {
+      const level = typeof v === 'string' ? v.toLowerCase().replace(/^information$/, 'info') : '';
+      if (LEVELS.has(level)) rules[k] = level as Level;
+    }
+  }
+  const lint = (o.lint && typeof o.lint === 'object' ? o.lint : {}) as Record<string, unknown>;
+  const hadolint = (o.hadolint && typeof o.hadolint === 'object' ? o.hadolint : {}) as Record<string, unknown>;
+  const format = (o.format && typeof o.format === 'object' ? o.format : {}) as Record<string, unknown>;
+  const casing = format.instructionCasing;
+  const indent = Number(format.continuationIndent);
+  return {
+    rules,
+    lint: { enableAll: lint.enableAll === true },
+    hadolint: { configFile: typeof hadolint.configFile === 'string' ? hadolint.configFile : '' },
+    format: {
+      instructionCasing: casing === 'lower' || casing === 'preserve' ? casing : 'upper',
+      continuationIndent: Number.isInteger(indent) && indent >= 0 && indent <= 16 ? indent : 4,
+    },
+  };
+}
+
+export class SettingsStore {
+  private readonly perResource = new Map<string, Promise<Settings>>();
+  private global: Settings = DEFAULT_SETTINGS;
+  /** Bumped on every configuration change so cached analyses know they are stale. */
+  generation = 0;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly pull: boolean,
+  ) {}
+
+  setGlobal(raw: unknown): void {
+    this.global = normalizeSettings(raw);
+    this.changed();
+  }
+
+  changed(): void {
+    this.perResource.clear();
+    this.generation++;
+  }
+
+  get(uri: string): Promise<Settings> {
+    if (!this.pull) return Promise.resolve(this.global);
+    let p = this.perResource.get(uri);
+    if (!p) {
+      p = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'dockwright' })
+        .then(normalizeSettings, () => this.global);
+      this.perResource.set(uri, p);
+    }
+    return p;
+  }
+
+  forget(uri: string): void {
+    this.perResource.delete(uri);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The Dockwright language server. Wiring only: every LSP method maps to one handler in lsp/handlers,
+ * each wrapped in the safe runner. Runs over IPC (VS Code) or `--stdio` (any LSP editor).
+ */
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  type InitializeParams,
+  type InitializeResult,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  CodeActionKind,
+  DocumentDiagnosticReportKind,
+  type DocumentDiagnosticReport,
+} from 'vscode-languageserver/node';
+import { DocumentStore } from './lsp/documents';
+import { safe, safeNotify } from './lsp/safe';
+import { SettingsStore } from './lsp/settings';
+import { diagnosticsOf } from './lsp/handlers/diagnostics';
+import { codeAction, FIX_ALL_KIND } from './lsp/handlers/code-action';
+
+const VERSION = '0.1.0';
+
+const connection = createConnection(ProposedFeatures.all);
+let settings!: SettingsStore;
+let store!: DocumentStore;
+let pullDiagnostics = false;
+let configurationPull = false;
+
+process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
+process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  pullDiagnostics = Boolean(caps.textDocument?.diagnostic);
+  configurationPull = Boolean(caps.workspace?.configuration);
+  settings = new SettingsStore(connection, configurationPull);
+  const init = (params.initializationOptions ?? {}) as { settings?: unknown; workspaceTrusted?: boolean };
+  if (init.settings) settings.setGlobal(init.settings);
+  store = new DocumentStore(settings);
+  if (init.workspaceTrusted === false) store.trusted = false;
+  wireDocuments();
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+    },
+    serverInfo: { name: 'dockwright', version: VERSION },
+  };
+});
+
+connection.onInitialized(() => {
+  if (configurationPull) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockwright' }).catch(() => undefined);
+  }
+});
+
+connection.onDidChangeConfiguration(
+  safeNotify(connection, 'didChangeConfiguration', (params) => {
+    const s = (params.settings as { dockwright?: unknown } | undefined)?.dockwright;
+    if (s !== undefined) settings.setGlobal(s);
+    else settings.changed();
+    store.invalidateAll();
+    refreshDiagnostics();
+  }),
+);
+
+connection.languages.diagnostics.on(
+  safe(connection, 'textDocument/diagnostic', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, async (params) => {
+    const pending = store.analysis(params.textDocument.uri);
+    if (!pending) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(await pending) };
+  }),
+);
+
+connection.onCodeAction(safe(connection, 'textDocument/codeAction', [], (params) => codeAction(store, params)));
+
+connection.onShutdown(() => undefined);
+
+function refreshDiagnostics(): void {
+  if (pullDiagnostics) {
+    connection.languages.diagnostics.refresh();
+    return;
+  }
+  for (const doc of store.documents.all()) schedulePush(doc.uri);
+}
+
+const pushTimers = new Map<string, NodeJS.Timeout>();
+
+/** Push mode: analyse the latest version soon after a change, coalescing bursts of edits. */
+function schedulePush(uri: string): void {
+  const t = pushTimers.get(uri);
+  if (t) clearTimeout(t);
+  pushTimers.set(
+    uri,
+    setTimeout(() => {
+      pushTimers.delete(uri);
+      const pending = store.analysis(uri);
+      if (!pending) return;
+      pending
+        .then((da) => {
+          if (store.get(uri)?.version !== da.version) return;
+          return connection.sendDiagnostics({ uri, version: da.version, diagnostics: diagnosticsOf(da) });
+        })
+        .catch((e: unknown) => connection.console.error(`diagnostics for ${uri} failed: ${String(e)}`));
+    }, 30),
+  );
+}
+
+function wireDocuments(): void {
+  if (!pullDiagnostics) {
+    store.documents.onDidChangeContent((e) => schedulePush(e.document.uri));
+    store.documents.onDidClose((e) => {
+      const t = pushTimers.get(e.document.uri);
+      if (t) clearTimeout(t);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    });
+  }
+  store.documents.listen(connection);
+}
+
+connection.listen();

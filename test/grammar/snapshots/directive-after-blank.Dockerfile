@@ -1,0 +1,4 @@
+
+# syntax=docker/dockerfile:1
+# a blank first line means no parser directives at all
+FROM busybox
