@@ -163,6 +163,21 @@ test('parser directives only at the top, distinct from comments', async () => {
   assertScope(later, 1, '#', COMMENT);
 });
 
+test('escape=` directive: backtick continues lines, backslash is literal', async () => {
+  const lines = await tokenize('# escape=`\nWORKDIR C:\\app\\\nRUN a `\n  b\nFROM x\n');
+  assertScope(lines, 0, '`', 'constant.character.escape.directive-value.dockerfile');
+  // the trailing backslash of a Windows path does not continue the line
+  assertScope(lines, 2, 'RUN', KEYWORD);
+  assertNoScope(lines, 2, 'RUN', 'meta.instruction.workdir.dockerfile');
+  assertScope(lines, 2, '`', 'constant.character.escape.line-continuation.dockerfile');
+  assertScope(lines, 3, 'b', 'meta.instruction.run.dockerfile');
+  assertScope(lines, 4, 'FROM', KEYWORD);
+  // without the directive a trailing backslash does continue the instruction
+  const plain = await tokenize('WORKDIR C:\\app\\\nRUN a\n');
+  assertNoScope(plain, 1, 'RUN a', KEYWORD);
+  assertScope(plain, 1, 'RUN a', 'meta.instruction.workdir.dockerfile');
+});
+
 test('flags: name, value and --mount options are scoped distinctly', async () => {
   const lines = await tokenize('RUN --mount=type=cache,target=/x --network=none go build --tags x\n');
   assertScope(lines, 0, 'mount', 'entity.other.attribute-name.flag.dockerfile');

@@ -40,7 +40,6 @@ test('generateCorpus produces count files with unique, well-formed names', () =>
       assert.ok(f.text.endsWith('\n'), `${f.name} ends with a newline`);
     }
   }
-  assert.match(generateCorpus(12000)[11999].name, /^12000-/);
 });
 
 test('generated files are varied', () => {

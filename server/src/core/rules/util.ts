@@ -64,3 +64,87 @@ export function keywordCase(instructions: readonly Instruction[]): 'upper' | 'lo
 export function inCase(keyword: string, instructions: readonly Instruction[]): string {
   return keywordCase(instructions) === 'lower' ? keyword.toLowerCase() : keyword.toUpperCase();
 }
+
+/** Start offset of the line containing `offset`. */
+export function lineStartAt(text: string, offset: number): number {
+  return text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+}
+
+/** End offset of the line containing `offset` (before "\r\n" or "\n"). */
+export function lineEndAt(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  if (nl === -1) return text.length;
+  return nl > 0 && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+}
+
+/** The whitespace at the start of the line containing `offset`. */
+export function indentationAt(text: string, offset: number): string {
+  const start = lineStartAt(text, offset);
+  let end = start;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  return text.slice(start, end);
+}
+
+/** The line break the text uses ("\r\n" when its first line ends so, "\n" otherwise). */
+export function lineBreakOf(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl > 0 && text.charCodeAt(nl - 1) === 13 ? '\r\n' : '\n';
+}
+
+/** The range of the whole lines covering `span`, line break included: deleting it removes the lines. */
+export function wholeLines(text: string, span: Span): Span {
+  const start = lineStartAt(text, span.start);
+  const nl = text.indexOf('\n', span.end > span.start ? span.end - 1 : span.start);
+  if (nl !== -1) return { start, end: nl + 1 };
+  // Last line without a final newline: take the line break before it instead.
+  const prev = start > 0 ? (start > 1 && text.charCodeAt(start - 2) === 13 ? start - 2 : start - 1) : start;
+  return { start: prev, end: text.length };
+}
+
+/** `span` plus the spaces and tabs after it, for removing a word or flag. */
+export function withTrailingSpace(text: string, span: Span): Span {
+  let end = span.end;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  return { start: span.start, end };
+}
+
+/** Lexical clean of a `/`-separated path (Go's path.Clean): `.`, `..` and repeated slashes resolved. */
+export function cleanPath(p: string): string {
+  if (p === '') return '.';
+  const rooted = p.startsWith('/');
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+      continue;
+    }
+    out.push(part);
+  }
+  const joined = out.join('/');
+  if (rooted) return '/' + joined;
+  return joined === '' ? '.' : joined;
+}
+
+/** Quotes `value` for a Dockerfile word (ENV/LABEL value) so that the builder reads it back literally. */
+export function quoteDockerfileValue(value: string, escape: string): string {
+  let out = '"';
+  for (const ch of value) {
+    if (ch === '"' || ch === '$' || ch === escape) out += escape;
+    out += ch;
+  }
+  return out + '"';
+}
+
+/** The whole line holding `offset`, with its line break: what to delete to remove the line. */
+export function fullLineSpan(text: string, offset: number): Span {
+  const start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  const nl = text.indexOf('\n', offset);
+  return { start: offset === 0 ? 0 : start, end: nl === -1 ? text.length : nl + 1 };
+}
+
+/** `words` as a JSON array on one line (`["a", "b"]`), the exec form people write. */
+export function jsonArray(words: readonly string[]): string {
+  return '[' + words.map((w) => JSON.stringify(w)).join(', ') + ']';
+}

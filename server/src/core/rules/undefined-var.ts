@@ -1,0 +1,125 @@
+/** UndefinedVar: BuildKit's check for variables the builder expands without a definition. */
+import { PLATFORM_ARGS } from '../semantic/builtins';
+import type { Stage, VarDecl, VarRef } from '../semantic/model';
+import { inheritedArgNames } from '../semantic/stage-chain';
+import type { Instruction } from '../syntax/ast';
+import { defineRule, type Fix, type RuleContext } from './types';
+import { inCase, lineBreakOf, suggest } from './util';
+
+/** Instructions whose arguments BuildKit expands with its reporting expander (EXPOSE is expanded apart and not reported). */
+const CHECKED_INSTRUCTIONS = new Set(['ADD', 'ARG', 'COPY', 'ENV', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
+/** Flags BuildKit expands with the same expander, per instruction. */
+const CHECKED_FLAGS: Readonly<Record<string, readonly string[]>> = { ADD: ['chown', 'checksum'], COPY: ['chown'], RUN: ['mount'] };
+/** BuildKit's nonEnvArgs: never put in the environment, never reported. */
+const NON_ENV_ARGS = new Set(['BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE']);
+/**
+ * Variables a base image or the builder provides. BuildKit always sets PATH; the others come from the
+ * base image in practice, and are never reported.
+ */
+const WELL_KNOWN = new Set(['PATH', 'HOME', 'HOSTNAME', 'PWD', 'USER', 'SHELL', 'TERM', 'LANG', 'LANGUAGE', 'LC_ALL', 'TZ', 'TMPDIR']);
+
+export default defineRule({
+  meta: {
+    id: 'UndefinedVar',
+    title: 'Variables should be defined before their use',
+    category: 'buildkit',
+    severity: 'warning',
+    enabledByDefault: true,
+    equivalents: ['buildkit:UndefinedVar'],
+    fixable: true,
+    docs: {
+      rationale:
+        "The builder expands `$VAR` in ADD, COPY, ENV, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL and ARG defaults (not in RUN, where the shell does it); an undefined variable silently becomes an empty string. Global ARGs are not visible in a stage until redeclared there. The base image's environment is unknown here, so outside stages built on `scratch` only sure cases are reported: a global or platform ARG not redeclared in the stage, a variable declared later in the stage, and near-misses of defined names.",
+      bad: 'ARG VERSION=1.4.2\nFROM alpine:3.20\nARG APP_HOME=/opt/app\nCOPY dist/app-$VERSION.tar.gz $APP_HOEM/\n',
+      good: 'ARG VERSION=1.4.2\nFROM alpine:3.20\nARG VERSION\nARG APP_HOME=/opt/app\nCOPY dist/app-$VERSION.tar.gz $APP_HOME/\n',
+    },
+  },
+  check(ctx) {
+    const globalNames = new Set<string>([...Object.keys(PLATFORM_ARGS), ...ctx.model.globalArgs.map((d) => d.name)]);
+    const inherited = new Map<Stage, Set<string>>();
+    // BuildKit reports each name once per instruction.
+    const groups = new Map<string, VarRef[]>();
+    for (const ref of ctx.model.refs) {
+      if (!ref.byBuilder || !ref.stage || ref.decl || !isChecked(ref)) continue;
+      if (NON_ENV_ARGS.has(ref.name) || WELL_KNOWN.has(ref.name)) continue;
+      let names = inherited.get(ref.stage);
+      if (!names) inherited.set(ref.stage, (names = inheritedArgNames(ctx.model, ref.stage)));
+      if (names.has(ref.name)) continue;
+      const key = `${ref.instruction.range.start}:${ref.name}`;
+      const list = groups.get(key);
+      if (list) list.push(ref);
+      else groups.set(key, [ref]);
+    }
+    for (const refs of groups.values()) report(ctx, refs, globalNames, inherited.get(refs[0].stage!)!);
+  },
+});
+
+function isChecked(ref: VarRef): boolean {
+  const ins = ref.instruction;
+  if (ins.trigger) return false;
+  const flag = ins.flags.find((f) => ref.range.start >= f.range.start && ref.range.start < f.range.end);
+  if (flag) return (CHECKED_FLAGS[ins.keyword] ?? []).includes(flag.name);
+  return CHECKED_INSTRUCTIONS.has(ins.keyword);
+}
+
+function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<string>, inherited: ReadonlySet<string>): void {
+  const first = refs[0];
+  const stage = first.stage!;
+  const name = first.name;
+  const later = laterDeclaration(ctx, stage, first, name);
+  const inScope = new Set<string>([...ctx.model.scopeAt(first.instruction).keys(), ...inherited, 'PATH']);
+  const guess = later || globalNames.has(name) ? undefined : suggest(name, inScope);
+
+  if (later && later.instruction === first.instruction) {
+    ctx.report(first.range, `Usage of undefined variable '$${name}': it is set by this same ${later.kind} instruction, whose values are all expanded before any of them is set. Set it in an earlier ${later.kind}.`);
+    return;
+  }
+  if (later) {
+    const line = later.instruction!.startLine + 1;
+    ctx.report(first.range, `Usage of undefined variable '$${name}': it is declared by the ${later.kind} on line ${line}, after this use, so it expands to an empty string here.`);
+    return;
+  }
+  if (globalNames.has(name)) {
+    const platform = name in PLATFORM_ARGS;
+    const what = platform ? `the predefined platform ARG ${name}` : `the global ARG ${name}`;
+    ctx.report(first.range, `Usage of undefined variable '$${name}': ${what} is not visible inside a stage until it is declared there with \`ARG ${name}\`, so it expands to an empty string here.`, {
+      fixes: [declareFix(ctx, stage.from, name)],
+    });
+    return;
+  }
+  if (guess) {
+    ctx.report(first.range, `Usage of undefined variable '$${name}': did you mean $${guess}?`, {
+      fixes: [{ title: `Change to $${guess}`, edits: refs.map((r) => ({ range: r.nameRange, newText: guess })), preferred: true }],
+    });
+    return;
+  }
+  // Without a suggestion the name may come from the base image: only sure when the stage is built on scratch.
+  if (stage.envKnown) ctx.report(first.range, `Usage of undefined variable '$${name}': it is not declared with ARG or ENV, so it expands to an empty string.`);
+}
+
+/**
+ * A declaration of the name later in the same stage, or earlier in the same ENV/ARG instruction. A
+ * self-reference (`ENV LD_LIBRARY_PATH=$LD_LIBRARY_PATH:/opt/lib`) is not one: the value may come from
+ * the base image.
+ */
+function laterDeclaration(ctx: RuleContext, stage: Stage, ref: VarRef, name: string): VarDecl | undefined {
+  const ins = ref.instruction;
+  return ctx.model.decls.find((d) => {
+    if (d.stage !== stage || d.name !== name || !d.instruction || d.instruction.range.start < ins.range.start) return false;
+    if (d.instruction !== ins) return true;
+    // Same instruction: only a pair before the one holding the reference (ENV sees none of its own pairs).
+    return d.pair !== undefined && d.pair.range.end <= ref.range.start && d.kind === 'ENV';
+  });
+}
+
+
+/** Adds `ARG NAME` after the stage's FROM line, so that every use in the stage sees it. */
+function declareFix(ctx: RuleContext, from: Instruction, name: string): Fix {
+  const at = from.fullRange.end;
+  const nl = lineBreakOf(ctx.text);
+  return {
+    title: `Declare ARG ${name} in this stage`,
+    edits: [{ range: { start: at, end: at }, newText: `${nl}${inCase('ARG', ctx.ast.instructions)} ${name}` }],
+    preferred: true,
+  };
+}
