@@ -25,14 +25,14 @@ export function rulesTable(): string {
   ];
   const out: string[] = [];
   const fixable = RULES.filter((r) => r.meta.fixable).length;
-  out.push(`${RULES.length} rules, ${fixable} with automatic fixes. Every rule can be set with \`dockwright.rules\`, \`.hadolint.yaml\` or \`--rule\`, by its id or by an equivalent id.`);
+  out.push(`${RULES.length} rules, ${fixable} with automatic fixes. Each rule has a page in \`docs/rules/<rule-id-in-kebab-case>.md\` (also shown by the editor's rule link). Every rule can be set with \`dockwright.rules\`, \`.hadolint.yaml\` or \`--rule\`, by its id or by an equivalent id.`);
   for (const [title, pred] of families) {
     const rules = RULES.filter(pred);
     if (rules.length === 0) continue;
     out.push('', `#### ${title} (${rules.length})`, '', '| Rule | Level | Fix | Equivalents | What it finds |', '|---|---|---|---|---|');
     for (const r of rules) {
       const level = r.meta.enabledByDefault ? r.meta.severity : `${r.meta.severity} (off by default)`;
-      out.push(`| [${r.meta.id}](docs/rules/${ruleSlug(r.meta.id)}.md) | ${level} | ${r.meta.fixable ? 'yes' : ''} | ${eqLinks(r)} | ${r.meta.title.replace(/\|/g, '\\|')} |`);
+      out.push(`| \`${r.meta.id}\` | ${level} | ${r.meta.fixable ? 'yes' : ''} | ${eqLinks(r)} | ${r.meta.title.replace(/\|/g, '\\|')} |`);
     }
   }
   return out.join('\n');

@@ -18,6 +18,12 @@ import { safe, safeNotify } from './lsp/safe';
 import { SettingsStore } from './lsp/settings';
 import { diagnosticsOf } from './lsp/handlers/diagnostics';
 import { codeAction, FIX_ALL_KIND } from './lsp/handlers/code-action';
+import type { HandlerModule, ServerContext } from './lsp/context';
+import { editingModule } from './lsp/handlers/editing';
+import { navigationModule } from './lsp/handlers/navigation';
+
+/** Feature modules: each announces its capabilities and registers its handlers. */
+const MODULES: readonly HandlerModule[] = [editingModule, navigationModule];
 
 const VERSION = '0.1.0';
 
@@ -40,8 +46,14 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   store = new DocumentStore(settings);
   if (init.workspaceTrusted === false) store.trusted = false;
   wireDocuments();
+  const ctx: ServerContext = { connection, store, settings, clientCapabilities: caps, workspaceFolders: params.workspaceFolders ?? [] };
+  const moduleCaps = MODULES.map((m) => {
+    m.register(ctx);
+    return m.capabilities(caps);
+  });
   return {
     capabilities: {
+      ...Object.assign({}, ...moduleCaps),
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
@@ -86,34 +98,33 @@ function refreshDiagnostics(): void {
   for (const doc of store.documents.all()) schedulePush(doc.uri);
 }
 
-const pushTimers = new Map<string, NodeJS.Timeout>();
+const pushPending = new Set<string>();
 
-/** Push mode: analyse the latest version soon after a change, coalescing bursts of edits. */
+/**
+ * Push mode: analyse the latest version right after the current batch of messages, so a burst of edits
+ * that arrived together is analysed once.
+ */
 function schedulePush(uri: string): void {
-  const t = pushTimers.get(uri);
-  if (t) clearTimeout(t);
-  pushTimers.set(
-    uri,
-    setTimeout(() => {
-      pushTimers.delete(uri);
-      const pending = store.analysis(uri);
-      if (!pending) return;
-      pending
-        .then((da) => {
-          if (store.get(uri)?.version !== da.version) return;
-          return connection.sendDiagnostics({ uri, version: da.version, diagnostics: diagnosticsOf(da) });
-        })
-        .catch((e: unknown) => connection.console.error(`diagnostics for ${uri} failed: ${String(e)}`));
-    }, 30),
-  );
+  if (pushPending.has(uri)) return;
+  pushPending.add(uri);
+  setImmediate(() => {
+    pushPending.delete(uri);
+    const pending = store.analysis(uri);
+    if (!pending) return;
+    pending
+      .then((da) => {
+        if (store.get(uri)?.version !== da.version) return;
+        return connection.sendDiagnostics({ uri, version: da.version, diagnostics: diagnosticsOf(da) });
+      })
+      .catch((e: unknown) => connection.console.error(`diagnostics for ${uri} failed: ${String(e)}`));
+  });
 }
 
 function wireDocuments(): void {
   if (!pullDiagnostics) {
     store.documents.onDidChangeContent((e) => schedulePush(e.document.uri));
     store.documents.onDidClose((e) => {
-      const t = pushTimers.get(e.document.uri);
-      if (t) clearTimeout(t);
+      pushPending.delete(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
   }

@@ -3,6 +3,7 @@
  * instructions.Parse rejects it (frontend/dockerfile/instructions/parse.go), with BuildKit's messages.
  */
 import { INSTRUCTION_BY_NAME } from '../data/instructions';
+import type { Stage } from '../semantic/model';
 import { reachableStages } from '../semantic/stage-graph';
 import type { Instruction, Span } from '../syntax/ast';
 import { unquoteWord } from '../syntax/words';
@@ -44,7 +45,7 @@ export default defineRule({
   },
 });
 
-function checkInstruction(ctx: RuleContext, ins: Instruction, trigger: boolean, reachable: Set<unknown>): void {
+function checkInstruction(ctx: RuleContext, ins: Instruction, trigger: boolean, reachable: ReadonlySet<Stage>): void {
   if (!INSTRUCTION_BY_NAME.has(ins.keyword)) return;
   const kw = ins.keyword;
   const suffix = trigger ? ' This ONBUILD trigger fails every build that uses this image as its base.' : '';
@@ -88,7 +89,7 @@ function checkInstruction(ctx: RuleContext, ins: Instruction, trigger: boolean, 
       for (const p of ins.pairs ?? []) if (p.key === '') report(p.range, `${kw} names can not be blank.`);
       break;
     case 'SHELL':
-      checkShell(ctx, ins, report);
+      checkShell(ins, report);
       break;
     case 'RUN':
       if (ins.json && ins.json.items.length === 0) {
@@ -136,7 +137,7 @@ function checkFrom(ins: Instruction, report: Report): void {
   }
 }
 
-function checkShell(ctx: RuleContext, ins: Instruction, report: Report): void {
+function checkShell(ins: Instruction, report: Report): void {
   if (ins.json) {
     if (ins.json.items.length === 0) report(ins.json.range, 'SHELL requires at least one argument.');
     return;
@@ -153,7 +154,6 @@ function checkShell(ctx: RuleContext, ins: Instruction, report: Report): void {
     'SHELL requires the arguments to be in JSON form, e.g. SHELL ["/bin/bash", "-c"].',
     plain && words.length > 0 ? [replaceFix(`Change to ${jsonArray(words)}`, ins.shell.range, jsonArray(words))] : [],
   );
-  void ctx;
 }
 
 /** BuildKit's MustParseHeredoc: `<<EOF`, `<<-EOF`, `3<<"EOF"`, with a one-word name. */

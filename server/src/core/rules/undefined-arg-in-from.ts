@@ -2,7 +2,7 @@
 import { PLATFORM_ARGS } from '../semantic/builtins';
 import type { VarRef } from '../semantic/model';
 import { defineRule } from './types';
-import { suggest } from './util';
+import { nearMiss } from './util';
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ export default defineRule({
     }
     for (const refs of byFrom.values()) {
       const first = refs[0];
-      const guess = suggest(first.name, declared);
+      const guess = nearMiss(first.name, declared);
       const where = isPlatformRef(first) ? '--platform' : 'FROM';
       const message = guess
         ? `${where} uses ARG '${first.name}', which is not declared before the first FROM: did you mean ${guess}?`

@@ -4,7 +4,7 @@ import type { Stage, VarDecl, VarRef } from '../semantic/model';
 import { inheritedArgNames } from '../semantic/stage-chain';
 import type { Instruction } from '../syntax/ast';
 import { defineRule, type Fix, type RuleContext } from './types';
-import { inCase, lineBreakOf, suggest } from './util';
+import { inCase, lineBreakOf, nearMiss } from './util';
 
 /** Instructions whose arguments BuildKit expands with its reporting expander (EXPOSE is expanded apart and not reported). */
 const CHECKED_INSTRUCTIONS = new Set(['ADD', 'ARG', 'COPY', 'ENV', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
@@ -68,7 +68,7 @@ function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<strin
   const name = first.name;
   const later = laterDeclaration(ctx, stage, first, name);
   const inScope = new Set<string>([...ctx.model.scopeAt(first.instruction).keys(), ...inherited, 'PATH']);
-  const guess = later || globalNames.has(name) ? undefined : suggest(name, inScope);
+  const guess = later || globalNames.has(name) ? undefined : nearMiss(name, inScope);
 
   if (later && later.instruction === first.instruction) {
     ctx.report(first.range, `Usage of undefined variable '$${name}': it is set by this same ${later.kind} instruction, whose values are all expanded before any of them is set. Set it in an earlier ${later.kind}.`);

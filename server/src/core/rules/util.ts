@@ -148,3 +148,253 @@ export function fullLineSpan(text: string, offset: number): Span {
 export function jsonArray(words: readonly string[]): string {
   return '[' + words.map((w) => JSON.stringify(w)).join(', ') + ']';
 }
+
+export interface PlatformSpec {
+  readonly os: string;
+  /** Undefined when only an OS was given (the builder then uses its own architecture). */
+  readonly arch: string | undefined;
+  readonly variant: string | undefined;
+}
+
+const KNOWN_PLATFORM_OS = new Set(['aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows', 'zos']);
+const KNOWN_PLATFORM_ARCH = new Set(['386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'loong64', 'mips', 'mipsle', 'mips64', 'mips64le', 'mips64p32', 'mips64p32le', 'ppc', 'ppc64', 'ppc64le', 'riscv', 'riscv64', 's390', 's390x', 'sparc', 'sparc64', 'wasm']);
+
+/** containerd's platforms.Parse and Normalize: `os[/arch[/variant]]` with aliases resolved, or undefined. */
+export function parsePlatform(value: string): PlatformSpec | undefined {
+  const parts = value.trim().split('/');
+  if (parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) return undefined;
+  const os = (name: string) => {
+    const lower = name.toLowerCase();
+    return lower === 'macos' ? 'darwin' : lower;
+  };
+  if (parts.length === 1) {
+    const p = parts[0].toLowerCase();
+    if (KNOWN_PLATFORM_OS.has(os(p))) return { os: os(p), arch: undefined, variant: undefined };
+    const arch = normalizeArch(p, '');
+    if (KNOWN_PLATFORM_ARCH.has(arch.arch)) return { os: 'linux', arch: arch.arch, variant: arch.variant };
+    return undefined;
+  }
+  const arch = normalizeArch(parts[1].toLowerCase(), (parts[2] ?? '').toLowerCase());
+  return { os: os(parts[0]), arch: arch.arch, variant: arch.variant };
+}
+
+function normalizeArch(arch: string, variant: string): { arch: string; variant: string | undefined } {
+  switch (arch) {
+    case 'i386':
+      return { arch: '386', variant: undefined };
+    case 'x86_64':
+    case 'x86-64':
+    case 'amd64':
+      return { arch: 'amd64', variant: variant === 'v1' ? undefined : variant || undefined };
+    case 'aarch64':
+    case 'arm64':
+      return { arch: 'arm64', variant: variant === '8' || variant === 'v8' ? undefined : variant || undefined };
+    case 'armhf':
+      return { arch: 'arm', variant: 'v7' };
+    case 'armel':
+      return { arch: 'arm', variant: 'v6' };
+    case 'arm':
+      return { arch: 'arm', variant: /^[5-8]$/.test(variant) ? 'v' + variant : variant || 'v7' };
+    default:
+      return { arch, variant: variant || undefined };
+  }
+}
+
+/** `os/arch[/variant]` of a parsed platform. */
+export function formatPlatform(p: PlatformSpec): string {
+  return [p.os, p.arch, p.variant].filter((x) => x !== undefined && x !== '').join('/');
+}
+
+// ---- Helpers for rules that read RUN commands (package managers, downloads, cleanup). ----
+import type { ShCommand as UtilShCommand, ShPipeline as UtilShPipeline } from '../shell/types';
+import { parseMount as utilParseMount } from '../semantic/mount';
+
+/** The targets of a RUN's `--mount=type=cache` mounts (as written, `target`/`dst`/`destination`). */
+export function cacheMountTargets(ins: Instruction): string[] {
+  const target = ins.trigger ?? ins;
+  const out: string[] = [];
+  for (const flag of target.flags) {
+    if (flag.name !== 'mount' || flag.value === undefined) continue;
+    const m = utilParseMount(target, flag);
+    if (m.type !== 'cache') continue;
+    const t = m.options.find((o) => o.key === 'target' || o.key === 'dst' || o.key === 'destination');
+    if (t?.value) out.push(t.value);
+  }
+  return out;
+}
+
+/** Whether the RUN mounts a cache over one of `dirs` (or a directory inside one, or one containing it). */
+export function hasCacheMountOn(ins: Instruction, dirs: readonly string[]): boolean {
+  return cacheMountTargets(ins).some((t) => {
+    const p = t.replace(/\/+$/, '');
+    return dirs.some((d) => p === d || p.startsWith(d + '/') || d.startsWith(p + '/'));
+  });
+}
+
+/**
+ * The last pipeline of the `&&` list that `cmd` belongs to, starting at `cmd`'s pipeline, when that
+ * list goes on with `&&` only: where to append `&& cleanup` so it runs after everything the list does.
+ * Undefined when `cmd` is nested (subshell, substitution, condition), piped, or followed by `||`/`&`.
+ */
+export function andListEnd(cmd: UtilShCommand): UtilShPipeline | undefined {
+  if (cmd.depth !== 0 || cmd.inSubstitution || cmd.inCondition || cmd.pipeline.commands.length !== 1) return undefined;
+  let p = cmd.pipeline;
+  for (let guard = 0; p.next === '&&' && p.following && guard < 10000; guard++) p = p.following;
+  if (p.next === '||' || p.next === '&') return undefined;
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ARG/ENV expansion, stages that become images, RUN scripts and cache mounts (hadolint rules).
+// These imports sit here because this section was appended; ES modules hoist them.
+import type { SemanticModel, Stage } from '../semantic/model';
+import { expand } from '../semantic/expand';
+import type { InstructionScript } from '../shell/index';
+
+/**
+ * `text` (a word of `ins` that the builder expands: FROM, COPY, USER...) with the ARG/ENV values visible
+ * to `ins`; undefined when it reads a variable whose value is only known at build time.
+ */
+export function expandInScope(model: SemanticModel, ins: Instruction, text: string): string | undefined {
+  if (!text.includes('$') && !text.includes('"') && !text.includes("'") && !text.includes(model.ast.escape)) return text;
+  const scope = model.scopeAt(ins);
+  const ex = expand(text, (name) => scope.get(name)?.value, model.ast.escape);
+  if (ex.error) return undefined;
+  if (ex.uses.some((u) => !u.found && !(u.modifier && /[-+]/.test(u.modifier)))) return undefined;
+  return ex.words.join(' ');
+}
+
+/** Stages read by other stages: as a base (`FROM build`), by `COPY --from` or by `RUN --mount from=`. */
+export function referencedStages(model: SemanticModel): { asBase: Set<Stage>; asSource: Set<Stage> } {
+  const asBase = new Set<Stage>();
+  const asSource = new Set<Stage>();
+  for (const s of model.stages) {
+    if (s.base.stage) asBase.add(s.base.stage);
+    for (const ins of s.instructions) {
+      const target = ins.trigger ? undefined : ins;
+      if (!target) continue;
+      const from = model.copyFrom(ins);
+      if (from?.kind === 'stage') asSource.add(from.stage);
+      if (ins.keyword !== 'RUN') continue;
+      for (const f of ins.flags) {
+        if (f.name !== 'mount' || f.value === undefined) continue;
+        const opt = utilParseMount(ins, f).options.find((o) => o.key === 'from');
+        if (!opt?.value) continue;
+        const t = model.fromTarget(ins, opt.value, opt.range);
+        if (t.kind === 'stage') asSource.add(t.stage);
+      }
+    }
+  }
+  return { asBase, asSource };
+}
+
+/**
+ * The stages that can be the result of a build: the last stage (the default target) and every stage no
+ * other stage reads (only useful as a `--target`). A stage used by `COPY --from` or as a base is not.
+ */
+export function outputStages(model: SemanticModel): Stage[] {
+  const stages = model.stages;
+  if (stages.length === 0) return [];
+  const { asBase, asSource } = referencedStages(model);
+  return stages.filter((s, i) => i === stages.length - 1 || (!asBase.has(s) && !asSource.has(s)));
+}
+
+/** A stage and the stages it builds on (`FROM base`), nearest first. */
+export function baseChain(stage: Stage): Stage[] {
+  const out: Stage[] = [];
+  for (let s: Stage | undefined = stage; s && !out.includes(s); s = s.base.stage) out.push(s);
+  return out;
+}
+
+/** Every stage whose filesystem ends up in a build result: the output stages and their bases. */
+export function imageStages(model: SemanticModel): Set<Stage> {
+  const out = new Set<Stage>();
+  for (const s of outputStages(model)) for (const b of baseChain(s)) out.add(b);
+  return out;
+}
+
+/**
+ * An edit that runs `command` at the end of a RUN script: ` && command` after the last command of a
+ * shell-form or exec-form script, a new line at the end of a heredoc script. Undefined when the script
+ * does not parse, is not exactly mapped, or ends in a way where appending is not safe (`&`, a trailing
+ * `||` fallback).
+ */
+export function appendCommandEdit(text: string, entry: InstructionScript, command: string): TextEdit | undefined {
+  const script = entry.script;
+  if (!entry.exact || script.errors.length > 0 || entry.dialect === 'skip') return undefined;
+  const top = script.pipelines.filter((p) => p.depth === 0);
+  const last = top[top.length - 1];
+  if (!last || last.next === '&') return undefined;
+  if (entry.form === 'heredoc') {
+    // A new line after the last line of the body that has content.
+    const end = entry.toSource(last.end, last.end).start;
+    const nl = text.indexOf('\n', end);
+    if (nl === -1) return undefined;
+    const indent = indentationAt(text, end);
+    return { range: { start: nl + 1, end: nl + 1 }, newText: indent + command + '\n' };
+  }
+  const at = entry.toSource(last.end, last.end).start;
+  return { range: { start: at, end: at }, newText: ' && ' + command };
+}
+
+/**
+ * The candidate that `name` is most likely a typo of, for variable names: a small edit distance
+ * (case-insensitive, at most one edit per four characters), or undefined. Stricter than `suggest`,
+ * for checks that only report when a typo is likely.
+ */
+export function nearMiss(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    if (c === name) continue;
+    const dist = editDistance(lower, c.toLowerCase());
+    const limit = Math.max(1, Math.floor(Math.min(name.length, c.length) / 4));
+    if (dist <= limit && dist < bestD) {
+      best = c;
+      bestD = dist;
+    }
+  }
+  return best;
+}
+
+// RUN scripts and the package-manager commands in them.
+import { scriptsOf } from '../shell/index';
+import { packageCommands, type PackageCommand } from '../semantic/packages';
+
+/** Every RUN (ONBUILD RUN included) with the shell scripts it runs; PowerShell and cmd scripts are left out. */
+export function runScripts(model: SemanticModel): { ins: Instruction; scripts: InstructionScript[] }[] {
+  const out: { ins: Instruction; scripts: InstructionScript[] }[] = [];
+  for (const ins of model.ast.instructions) {
+    if ((ins.trigger ?? ins).keyword !== 'RUN') continue;
+    const scripts = scriptsOf(model, ins).filter((s) => s.dialect !== 'skip');
+    if (scripts.length > 0) out.push({ ins, scripts });
+  }
+  return out;
+}
+
+/** Every package-manager command run by a RUN, with its script (for `toSource`). */
+export function runPackageCommands(model: SemanticModel): { ins: Instruction; script: InstructionScript; pc: PackageCommand }[] {
+  const out: { ins: Instruction; script: InstructionScript; pc: PackageCommand }[] = [];
+  for (const { ins, scripts } of runScripts(model)) {
+    for (const script of scripts) for (const pc of packageCommands(script.script)) out.push({ ins, script, pc });
+  }
+  return out;
+}
+
+import type { SemanticModel as UtilSemanticModel } from '../semantic/model';
+import { scriptsOf as utilScriptsOf, type InstructionScript as UtilInstructionScript } from '../shell/index';
+
+/**
+ * The shell scripts of every RUN (shell form, heredoc scripts, `["sh", "-c", ...]`), with ONBUILD RUN
+ * triggers unless `onbuild` is false. Scripts in a dialect the parser skips (PowerShell, cmd) are left out.
+ */
+export function runScripts(model: UtilSemanticModel, onbuild = true): { ins: Instruction; script: UtilInstructionScript }[] {
+  const out: { ins: Instruction; script: UtilInstructionScript }[] = [];
+  for (const ins of model.ast.instructions) {
+    const target = ins.trigger ?? ins;
+    if (target.keyword !== 'RUN' || (ins.trigger && !onbuild)) continue;
+    for (const script of utilScriptsOf(model, ins)) if (script.dialect !== 'skip') out.push({ ins, script });
+  }
+  return out;
+}

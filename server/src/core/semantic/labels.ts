@@ -401,3 +401,19 @@ export function checkSpdxExpression(v: string): SpdxResult {
   if (pos < tokens.length) return { ok: false, message: `unexpected "${tokens[pos]}"` };
   return { ok: true };
 }
+
+/**
+ * The LABEL entries whose key the schema (configured, else `defaults`) gives `type`, with a literal,
+ * non-empty value: values read from variables are only known when the build runs, and empty values
+ * are the empty-label check's concern.
+ */
+export function literalEntriesOfType(
+  model: SemanticModel,
+  schema: Readonly<Record<string, string>> | undefined,
+  type: LabelType,
+  defaults: readonly ReadonlyMap<string, LabelType>[],
+): LabelEntry[] {
+  const keys = labelsOfType(schema, type, defaults);
+  if (keys.size === 0) return [];
+  return allLabelEntries(model).filter((e) => e.key !== undefined && keys.has(e.key) && !e.hasVariables && e.value !== '');
+}

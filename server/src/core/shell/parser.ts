@@ -408,14 +408,14 @@ class Parser {
         case '(':
           return this.withRedirects(ctx, this.parseSubshell(inner));
         case 'function':
-          return this.parseFunction(inner, true);
+          return this.parseFunction(ctx, p, true);
         default:
           break;
       }
       if (tok === 'EOF' || tok === '\n' || CLOSERS.has(tok) || OPERATORS.has(tok)) return -1;
       FUNCTION_DEF.lastIndex = this.pos;
       const m = FUNCTION_DEF.exec(this.text);
-      if (m && m.index + m[0].length <= this.lim) return this.parseFunction(inner, false);
+      if (m && m.index + m[0].length <= this.lim) return this.parseFunction(ctx, p, false);
       return this.parseSimple(ctx, p);
     } finally {
       this.nesting--;
@@ -656,7 +656,7 @@ class Parser {
             this.pos++;
             continue;
           }
-          if (!this.readWord(ctx, false)) this.pos++;
+          if (!this.readWord({ ...ctx, depth: ctx.depth - 1 }, false)) this.pos++;
         }
       }
     }
@@ -752,7 +752,8 @@ class Parser {
     return e;
   }
 
-  private parseFunction(ctx: Ctx, keyword: boolean): number {
+  /** `name() body` or `function name [()] body`; the body (normally a group) counts one level deeper. */
+  private parseFunction(ctx: Ctx, p: MPipeline, keyword: boolean): number {
     const s = this.pos;
     if (keyword) {
       this.pos += 'function'.length;
@@ -770,12 +771,12 @@ class Parser {
       this.pos += m ? m[0].length : 0;
     }
     this.skipLinebreaks();
-    const body = this.parsePipeline(ctx);
-    if (!body) {
-      this.error('A function definition needs a body.', s, this.pos);
+    const end = this.parseCommand(ctx, p);
+    if (end < 0) {
+      this.error('A function definition needs a body.', s, Math.max(this.pos, s + 1));
       return this.pos;
     }
-    return body.end;
+    return end;
   }
 
   /** After `((` or `$((`: the offset just past the matching `))`, or -1. */

@@ -1,0 +1,52 @@
+/** ExposeInvalidFormat: BuildKit's warning for IP addresses and host-port mappings in EXPOSE. */
+import { expand } from '../semantic/expand';
+import { defineRule } from './types';
+import { replaceFix } from './util';
+
+/** BuildKit's splitParts: `[ip:]hostPort:containerPort`, the IP possibly an IPv6 address with colons. */
+function splitParts(raw: string): { ip: string; hostPort: string; containerPort: string } {
+  const parts = raw.split(':');
+  const n = parts.length;
+  if (n === 1) return { ip: '', hostPort: '', containerPort: parts[0] };
+  if (n === 2) return { ip: '', hostPort: parts[0], containerPort: parts[1] };
+  return { ip: parts.slice(0, n - 2).join(':'), hostPort: parts[n - 2], containerPort: parts[n - 1] };
+}
+
+export default defineRule({
+  meta: {
+    id: 'ExposeInvalidFormat',
+    title: 'IP address and host-port mapping should not be used in EXPOSE instruction',
+    category: 'buildkit',
+    severity: 'warning',
+    enabledByDefault: true,
+    equivalents: ['buildkit:ExposeInvalidFormat'],
+    fixable: true,
+    docs: {
+      rationale:
+        'EXPOSE only records which container ports the image listens on; publishing to a host port or address is decided at `docker run -p` time. The builder ignores the host part of `EXPOSE 8080:80` (the image exposes 80), and this form will become an error in a future release.',
+      bad: 'FROM nginx:1.27\nEXPOSE 8080:80\n',
+      good: 'FROM nginx:1.27\nEXPOSE 80\n',
+    },
+  },
+  check(ctx) {
+    for (const stage of ctx.model.stages) {
+      for (const ins of stage.instructions) {
+        if (ins.keyword !== 'EXPOSE') continue;
+        const scope = ctx.model.scopeAt(ins);
+        for (const word of ins.args) {
+          const literal = !word.value.includes('$') && !/["'\\`]/.test(word.value);
+          const ex = literal ? undefined : expand(word.value, (n) => scope.get(n)?.value, ctx.ast.escape, { split: true });
+          if (ex?.error) continue;
+          for (const port of ex ? ex.words : [word.value]) {
+            const { ip, hostPort, containerPort } = splitParts(port);
+            if (ip === '' && hostPort === '') continue;
+            const what = ip !== '' ? `an IP address (${ip}) and a host port` : `a host port (${hostPort})`;
+            ctx.report(word.range, `EXPOSE should not define ${what}, found '${port}': only the container port ${containerPort} is exposed; map host ports with docker run -p.`, {
+              fixes: literal && containerPort !== '' ? [replaceFix(`Keep the container port ${containerPort}`, word.range, containerPort)] : [],
+            });
+          }
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,53 @@
+/** ExposeProtoCasing: BuildKit's check that EXPOSE protocols are lower case. */
+import { expand } from '../semantic/expand';
+import { defineRule } from './types';
+import { replaceFix } from './util';
+
+const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
+
+export default defineRule({
+  meta: {
+    id: 'ExposeProtoCasing',
+    title: 'Protocol in EXPOSE instruction should be lowercase',
+    category: 'buildkit',
+    severity: 'warning',
+    enabledByDefault: true,
+    equivalents: ['buildkit:ExposeProtoCasing'],
+    fixable: true,
+    docs: {
+      rationale:
+        'The builder lower-cases the protocol of `EXPOSE 53/UDP`, so the image says `53/udp` anyway; writing it in lower case keeps the Dockerfile identical to the image metadata and to `docker run -p` syntax.',
+      bad: 'FROM coredns/coredns:1.11.1\nEXPOSE 53/UDP 53/TCP\n',
+      good: 'FROM coredns/coredns:1.11.1\nEXPOSE 53/udp 53/tcp\n',
+    },
+  },
+  check(ctx) {
+    for (const stage of ctx.model.stages) {
+      for (const ins of stage.instructions) {
+        if (ins.keyword !== 'EXPOSE') continue;
+        const scope = ctx.model.scopeAt(ins);
+        for (const word of ins.args) {
+          const literal = !word.value.includes('$') && !/["'\\`]/.test(word.value);
+          const ex = literal ? undefined : expand(word.value, (n) => scope.get(n)?.value, ctx.ast.escape, { split: true });
+          if (ex?.error) continue;
+          for (const port of ex ? ex.words : [word.value]) {
+            // The protocol belongs to the container port, the last `:` part (`8080:80/TCP`).
+            const slash = port.indexOf('/', port.lastIndexOf(':') + 1);
+            if (slash === -1) continue;
+            const proto = port.slice(slash + 1);
+            const lower = proto.toLowerCase();
+            if (proto === lower || !PROTOCOLS.has(lower)) continue;
+            if (literal) {
+              const range = ins.logical.spanOf(word.logicalStart + slash + 1, word.logicalStart + port.length);
+              ctx.report(range, `Protocol '${proto}' in EXPOSE ${port} should be lowercase: '${lower}'.`, {
+                fixes: [replaceFix(`Change to ${lower}`, range, lower)],
+              });
+            } else {
+              ctx.report(word.range, `Protocol '${proto}' in EXPOSE ${port} should be lowercase: '${lower}'.`);
+            }
+          }
+        }
+      }
+    }
+  },
+});

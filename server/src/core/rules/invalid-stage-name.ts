@@ -1,0 +1,57 @@
+/**
+ * InvalidStageName: a stage name BuildKit rejects. It lower-cases the name first and then requires
+ * ^[a-z][a-z0-9-_.]*$ (instructions.parseBuildStageName), so `AS Build` is valid (its casing is the
+ * StageNameCasing warning) while `AS 2nd`, `AS my_stage!` or `AS build:v1` fail the build.
+ */
+import { defineRule } from './types';
+import { replaceFix } from './util';
+
+const VALID = /^[a-z][a-z0-9-_.]*$/;
+
+export default defineRule({
+  meta: {
+    id: 'InvalidStageName',
+    title: 'Invalid build stage name',
+    category: 'build-error',
+    severity: 'error',
+    enabledByDefault: true,
+    equivalents: [],
+    fixable: true,
+    docs: {
+      rationale:
+        'A stage name must start with a letter and contain only letters, digits, `-`, `_` and `.`; anything else stops the build ("invalid name for build stage").',
+      bad: 'FROM golang:1.22 AS build:linux\nRUN go build -o /out/app .\nFROM alpine:3.20\nCOPY --from=build:linux /out/app /usr/local/bin/app\n',
+      good: 'FROM golang:1.22 AS build-linux\nRUN go build -o /out/app .\nFROM alpine:3.20\nCOPY --from=build-linux /out/app /usr/local/bin/app\n',
+    },
+  },
+  check(ctx) {
+    for (const stage of ctx.model.stages) {
+      if (stage.nameRaw === undefined || !stage.nameRange) continue;
+      if (VALID.test(stage.nameRaw.toLowerCase())) continue;
+      const raw = stage.nameRaw;
+      const why = /^[0-9]/.test(raw) ? 'it starts with a digit' : !/^[a-z]/i.test(raw) ? 'it must start with a letter' : `"${[...raw].find((c) => !/[a-zA-Z0-9\-_.]/.test(c))}" is not allowed`;
+      // Mechanical repair: replace the forbidden characters with "-" when the name starts with a letter
+      // and nothing in the file refers to the stage yet under another spelling.
+      const repaired = /^[a-z]/i.test(raw) ? raw.replace(/[^a-zA-Z0-9\-_.]+/g, '-').replace(/-+$/, '') : undefined;
+      const fixes = [];
+      if (repaired && VALID.test(repaired.toLowerCase()) && !ctx.model.stages.some((s) => s.name === repaired.toLowerCase())) {
+        const edits = [{ range: stage.nameRange, newText: repaired }];
+        for (const other of ctx.model.stages) {
+          for (const ins of other.instructions) {
+            if (ins.trigger) continue;
+            for (const f of ins.flags) {
+              if (f.name === 'from' && f.value !== undefined && f.value.toLowerCase() === raw.toLowerCase() && f.valueRange && f.rawValue === f.value) {
+                edits.push({ range: f.valueRange, newText: repaired });
+              }
+            }
+          }
+          if (other.index > stage.index && !other.base.unresolved && other.base.raw.toLowerCase() === raw.toLowerCase() && other.base.raw === other.base.expanded) {
+            edits.push({ range: other.base.range, newText: repaired });
+          }
+        }
+        fixes.push(edits.length === 1 ? replaceFix(`Rename to ${repaired}`, stage.nameRange, repaired) : { title: `Rename to ${repaired} (and its references)`, edits, preferred: true });
+      }
+      ctx.report(stage.nameRange, `Invalid name for build stage: "${raw}", name can't start with a number or contain symbols (${why}).`, { fixes });
+    }
+  },
+});

@@ -1,0 +1,29 @@
+/** LabelNotRfc3339 (hadolint DL3053): a label the schema types as `rfc3339` holds no RFC 3339 date-time. */
+import { SPEC_LABEL_TYPES, isRfc3339, literalEntriesOfType } from '../semantic/labels';
+import { defineRule } from './types';
+
+export default defineRule({
+  meta: {
+    id: 'LabelNotRfc3339',
+    title: 'Label is not an RFC 3339 date-time',
+    category: 'image',
+    severity: 'warning',
+    upstreamSeverity: 'warning',
+    enabledByDefault: true,
+    equivalents: ['hadolint:DL3053'],
+    fixable: false,
+    docs: {
+      rationale:
+        'Creation dates such as org.opencontainers.image.created must be RFC 3339 date-times (2024-05-01T12:30:00Z) for tools to read them. The labels checked are those the configured label schema types as `rfc3339`, or without a schema the date labels of the OCI and Label Schema specifications.',
+      bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.created="May 1st, 2024"\n',
+      good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.created="2024-05-01T12:30:00Z"\n',
+    },
+  },
+  check(ctx) {
+    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'rfc3339', [SPEC_LABEL_TYPES])) {
+      if (isRfc3339(e.value)) continue;
+      const hint = /^\d{4}-\d{2}-\d{2}$/.test(e.value) ? ': a time and a time zone are required' : '';
+      ctx.report(e.valueRange, `Label "${e.key}" is not an RFC 3339 date-time such as 2024-05-01T12:30:00Z${hint}.`);
+    }
+  },
+});

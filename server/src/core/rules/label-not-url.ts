@@ -1,0 +1,33 @@
+/** LabelNotUrl (hadolint DL3052): a label the schema types as `url` holds no absolute URL. */
+import { SPEC_LABEL_TYPES, isValidUrl, literalEntriesOfType, urlSuggestion } from '../semantic/labels';
+import { defineRule } from './types';
+import { replaceFix } from './util';
+
+export default defineRule({
+  meta: {
+    id: 'LabelNotUrl',
+    title: 'Label is not a valid URL',
+    category: 'image',
+    severity: 'warning',
+    upstreamSeverity: 'warning',
+    enabledByDefault: true,
+    equivalents: ['hadolint:DL3052'],
+    fixable: true,
+    docs: {
+      rationale:
+        'Registries and tools link to the URLs in labels such as org.opencontainers.image.source; a value without a scheme is not a URL (RFC 3986) and links nowhere. The labels checked are those the configured label schema types as `url`, or without a schema the URL labels of the OCI and Label Schema specifications.',
+      bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source="github.com/example/app"\n',
+      good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source="https://github.com/example/app"\n',
+    },
+  },
+  check(ctx) {
+    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'url', [SPEC_LABEL_TYPES])) {
+      if (isValidUrl(e.value)) continue;
+      const s = urlSuggestion(e.value);
+      const exact = ctx.text.slice(e.valueRange.start, e.valueRange.end) === e.value;
+      ctx.report(e.valueRange, `Label "${e.key}" is not a valid URL: "${e.value}"${s ? ` (did you mean ${s}?)` : ''}.`, {
+        fixes: s && exact ? [replaceFix(`Change to ${s}`, e.valueRange, s, false)] : [],
+      });
+    }
+  },
+});

@@ -1,0 +1,53 @@
+/** LastUserIsRoot: an image whose last USER is root runs its process as root (hadolint DL3002). */
+import type { Instruction } from '../syntax/ast';
+import { defineRule } from './types';
+import { baseChain, expandInScope, outputStages } from './util';
+
+export default defineRule({
+  meta: {
+    id: 'LastUserIsRoot',
+    title: 'Last USER is root',
+    category: 'security',
+    severity: 'warning',
+    upstreamSeverity: 'warning',
+    enabledByDefault: true,
+    equivalents: ['hadolint:DL3002'],
+    fixable: false,
+    docs: {
+      rationale:
+        'Containers run as the last USER of their image. Switching to root for installation steps is fine, but switch back to an unprivileged user afterwards, so that a compromised process does not hold root in the container.',
+      bad: 'FROM debian:12-slim\nUSER root\nRUN apt-get update\n',
+      good: 'FROM debian:12-slim\nUSER root\nRUN apt-get update\nUSER 10001\n',
+    },
+  },
+  check(ctx) {
+    const reported = new Set<Instruction>();
+    for (const output of outputStages(ctx.model)) {
+      // The user in effect at the end of the stage: its last USER, or the last one of the stage it builds on.
+      let user: Instruction | undefined;
+      for (const stage of baseChain(output)) {
+        user = [...stage.instructions].reverse().find((i) => i.keyword === 'USER' && !i.trigger);
+        if (user) break;
+      }
+      if (!user || reported.has(user)) continue;
+      const word = user.args[0];
+      if (!word) continue;
+      const value = expandInScope(ctx.model, user, word.value);
+      if (value === undefined || !isRoot(value)) continue;
+      reported.add(user);
+      const inherited = ctx.model.stageOf(user) !== output;
+      const via = value === word.value ? '' : ` (${word.value} is "${value}")`;
+      const where = inherited
+        ? `stage ${output.nameRaw ?? output.index} inherits this USER${via} and runs as root`
+        : `the image runs as root${via}`;
+      ctx.report(word.range, `Last USER is root: ${where}. Switch to an unprivileged user after the steps that need root.`, {
+        related: inherited ? [{ message: 'Image built from here', range: output.from.keywordRange }] : undefined,
+      });
+    }
+  },
+});
+
+/** `root`, `0`, or either with a group (`root:root`, `0:0`), as hadolint reads it. */
+function isRoot(user: string): boolean {
+  return user === 'root' || user === '0' || user.startsWith('root:') || user.startsWith('0:');
+}

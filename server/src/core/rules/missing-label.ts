@@ -1,0 +1,46 @@
+/** MissingLabel (hadolint DL3049): an image stage lacks a label the label schema requires. */
+import { DEFAULT_REQUIRED_LABELS, parseLabelSchema, stageLabelKeys } from '../semantic/labels';
+import { baseStageOf, stageSources } from '../semantic/stage-graph';
+import type { Stage } from '../semantic/model';
+import { defineRule } from './types';
+
+export default defineRule({
+  meta: {
+    id: 'MissingLabel',
+    title: 'Required label is missing',
+    category: 'image',
+    severity: 'info',
+    upstreamSeverity: 'info',
+    enabledByDefault: false,
+    equivalents: ['hadolint:DL3049'],
+    fixable: false,
+    docs: {
+      rationale:
+        'Labels required by your label schema (hadolint `label-schema:`) must be set in every stage that produces an image; a stage inherits the labels of the stages it is built on. Stages that only feed other stages (a base of a later stage, a COPY --from or mount source) are not checked. Without a schema, the labels GitHub Packages reads are required: org.opencontainers.image.source, .description and .licenses.',
+      bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source="https://github.com/example/app"\n',
+      good:
+        'FROM alpine:3.20\nLABEL org.opencontainers.image.source="https://github.com/example/app" \\\n      org.opencontainers.image.description="Example app" \\\n      org.opencontainers.image.licenses="MIT"\n',
+    },
+  },
+  check(ctx) {
+    const schema = parseLabelSchema(ctx.options.labelSchema);
+    const required = schema ? [...schema.keys()] : DEFAULT_REQUIRED_LABELS;
+    if (required.length === 0) return;
+    const model = ctx.model;
+    const feeders = new Set<Stage>();
+    for (const s of model.stages) {
+      const base = baseStageOf(model, s) ?? s.base.stage;
+      if (base) feeders.add(base);
+      for (const src of stageSources(model, s)) if (src.target.kind === 'stage' && src.target.stage !== s) feeders.add(src.target.stage);
+    }
+    for (const stage of model.stages) {
+      if (feeders.has(stage)) continue;
+      const have = stageLabelKeys(model, stage);
+      const missing = required.filter((k) => !have.has(k));
+      if (missing.length === 0) continue;
+      const range = stage.base.raw ? stage.base.range : stage.from.keywordRange;
+      const list = missing.map((k) => `"${k}"`).join(', ');
+      ctx.report(range, missing.length === 1 ? `Label ${list} is missing from this image.` : `Labels ${list} are missing from this image.`);
+    }
+  },
+});
