@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { ServerController } from './serverController';
 import { RESTART_COMMAND, SHOW_OUTPUT_COMMAND, ServerStatusItem } from './status';
+import { registerRuleDocs } from './rule-docs';
 
 let controller: ServerController | undefined;
 
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     status,
     vscode.commands.registerCommand(RESTART_COMMAND, () => ctl.restart()),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show(true)),
+    registerRuleDocs(context),
     // Linting works in untrusted workspaces; the server learns the trust state from its
     // initialization options, so restart it once the user grants trust.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

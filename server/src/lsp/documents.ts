@@ -13,7 +13,7 @@ import { contextInfo } from '../host/build-context';
 import { findHadolintConfig, loadHadolintConfig, type LoadedConfig } from '../host/hadolint-config';
 import type { Settings, SettingsStore } from './settings';
 
-/** Above this size the rules are skipped (the user is told); parsing alone still runs for editor features. */
+/** Above this size a document is not analysed at all (the user is told), so the server stays responsive. */
 export const MAX_ANALYSED_BYTES = 2 * 1024 * 1024;
 
 export interface DocumentAnalysis {
@@ -99,8 +99,8 @@ export class DocumentStore {
       analysis = analyze('', { ...options, rules: [] });
       analysis = { ...analysis, text };
     } else if (text.length > MAX_ANALYSED_BYTES) {
-      skipped = `This file is ${(text.length / 1048576).toFixed(1)} MB: Dockwright checks files up to ${MAX_ANALYSED_BYTES / 1048576} MB, so lint rules were skipped (editor features still work).`;
-      analysis = analyze(text, { ...options, rules: [] });
+      skipped = `This file is ${(text.length / 1048576).toFixed(1)} MB: Dockwright analyses files up to ${MAX_ANALYSED_BYTES / 1048576} MB, so checks and editor features were skipped for it.`;
+      analysis = { ...analyze('', { ...options, rules: [] }), text };
     } else {
       analysis = analyze(text, options);
     }

@@ -19,8 +19,8 @@ export default defineRule({
     docs: {
       rationale:
         'Files excluded by .dockerignore are not sent to the builder, so a COPY or ADD of one fails with "not found" (or, with a wildcard, silently copies nothing). Either the .dockerignore pattern or the source path is wrong. The check needs the build context (it is silent without one); like BuildKit it only looks at sources from the build context, not `COPY --from`, URLs or heredocs.',
-      bad: 'FROM scratch\nCOPY ./tmp/helloworld.txt /helloworld.txt\n',
-      good: 'FROM scratch\nCOPY ./forever/helloworld.txt /helloworld.txt\n',
+      bad: '# .dockerignore: .env\nFROM node:20-alpine\nCOPY .env /app/.env\n',
+      good: '# .dockerignore: .env\nFROM node:20-alpine\nCOPY .env.example /app/.env\n',
     },
   },
   check(ctx) {

@@ -127,9 +127,14 @@ function checkFrom(ins: Instruction, report: Report): void {
   if (a.length === 0) {
     report(ins.keywordRange, `${msg}: the image to build on is missing.`);
   } else if (a.length === 2 && isAs(1)) {
-    report(a[1].range, `${msg}: the stage name after ${a[1].value} is missing.`);
+    report(a[1].range, `${msg}: the stage name after "${a[1].value}" is missing.`);
   } else if (isAs(1)) {
     report({ start: a[3].range.start, end: a[a.length - 1].range.end }, `${msg}: unexpected words after the stage name "${a[2].value}".`);
+  } else if (a.length === 2 && /^[a-z][a-z0-9-_.]*$/i.test(a[1].value)) {
+    const as = ins.keywordRaw === ins.keywordRaw.toLowerCase() ? 'as' : 'AS';
+    report(a[1].range, `${msg}: write "${as} ${a[1].value}" to name the stage.`, [
+      replaceFix(`Insert ${as} before ${a[1].value}`, { start: a[1].range.start, end: a[1].range.start }, `${as} `),
+    ]);
   } else if (a.length === 3) {
     report(a[1].range, `${msg}: expected AS before the stage name, found "${a[1].value}".`);
   } else {

@@ -57,8 +57,8 @@ function checkSource(ctx: RuleContext, stage: Stage, src: StageSource, inBuild: 
       ctx.report(
         src.valueRange,
         src.via === 'copy'
-          ? `Variable expansion is not supported for --from: define a stage with FROM using a global ARG (FROM \${IMAGE} AS src) and copy from it.`
-          : `'from' doesn't support variable expansion: define an alias stage with FROM using a global ARG and mount from it.`,
+          ? `Variable expansion is not supported for --from: declare the ARG before the first FROM, add a stage "FROM ${src.value} AS <name>" and copy from <name>.`
+          : `'from' doesn't support variable expansion: declare the ARG before the first FROM, add a stage "FROM ${src.value} AS <name>" and mount from <name>.`,
       );
       return;
     case 'badIndex':

@@ -5,6 +5,8 @@
  * BuildKit: frontend/dockerfile/parser/directives.go and linter.ParseLintOptions.
  */
 import type { Directive } from '../syntax/ast';
+import { RULES } from './index';
+import { resolveRuleId } from './registry';
 import { defineRule, type Fix, type RuleContext } from './types';
 import { fullLineSpan, replaceFix, suggest } from './util';
 
@@ -110,11 +112,20 @@ function checkCheck(ctx: RuleContext, d: Directive): void {
         const s = vStart + offset + (raw.length - raw.trimStart().length);
         offset += raw.length + 1;
         if (name === '' || BUILDKIT_CHECKS.includes(name)) continue;
-        // hadolint and shellcheck ids are honoured by Dockwright's own suppressions.
-        if (/^(DL|SC)\d{4}$/.test(name)) continue;
         const r = at(s, s + name.length);
         const exact = BUILDKIT_CHECKS.find((c) => c.toLowerCase() === name.toLowerCase());
-        const guess = exact ?? suggest(name, BUILDKIT_CHECKS);
+        if (name === 'all') {
+          ctx.report(r, 'skip=all must stand alone: in a list, "all" is read as a check name and skips nothing.', { severity: 'warning' });
+          continue;
+        }
+        // Dockwright's own rule ids and their hadolint/shellcheck equivalents: Dockwright honours them.
+        // (RULES is read here, at check time, so the import cycle with the registry is harmless.)
+        if (!exact && resolveRuleId(name, RULES)) continue;
+        const lower = name.toLowerCase();
+        const guess =
+          exact ??
+          suggest(name, BUILDKIT_CHECKS) ??
+          (name.length >= 6 ? BUILDKIT_CHECKS.find((c) => c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase())) : undefined);
         if (name.includes(';')) {
           ctx.report(r, `"${name}" is read as one check name: BuildKit splits the check directive at the first ";" only.`, { severity: 'warning' });
           continue;

@@ -83,7 +83,8 @@ function checkDuration(flag: Flag, report: Report): void {
   const literal = flag.rawValue === value;
   if (!d.ok) {
     const fixes: Fix[] = [];
-    if (d.missingUnit && literal && /^\d+$/.test(value)) fixes.push(replaceFix(`Change to ${value}s`, range, `${value}s`));
+    const repaired = d.missingUnit && /^\d+$/.test(value) ? `${value}s` : repairUnits(value);
+    if (literal && repaired !== undefined && parseGoDuration(repaired).ok) fixes.push(replaceFix(`Change to ${repaired}`, range, repaired));
     const hint = value.includes('$') ? ' HEALTHCHECK flags are not expanded: variables cannot be used here.' : ' Write a number with a unit: 30s, 1m30s, 500ms.';
     report(range, `Invalid --${flag.name} "${value}": ${d.error}.${hint}`, fixes);
     return;
@@ -103,6 +104,22 @@ function checkRetries(flag: Flag, report: Report): void {
   const n = Number(value);
   if (n > 2147483647 || n < -2147483648) report(range, `Invalid --retries "${value}": value out of range.`);
   else if (n < 0) report(range, `--retries cannot be negative (${n}).`);
+}
+
+const UNIT_ALIASES: Readonly<Record<string, string>> = {
+  sec: 's', secs: 's', second: 's', seconds: 's', S: 's',
+  min: 'm', mins: 'm', minute: 'm', minutes: 'm', M: 'm',
+  hr: 'h', hrs: 'h', hour: 'h', hours: 'h', H: 'h',
+  msec: 'ms', msecs: 'ms', millis: 'ms', MS: 'ms', Ms: 'ms',
+};
+
+/** `5sec` -> `5s`, `2Min` -> `2m`: the unit spellings people try. Undefined when nothing changes. */
+function repairUnits(value: string): string | undefined {
+  const out = value.replace(/(\d+(?:\.\d*)?|\.\d+)([A-Za-z]+)/g, (m, n: string, u: string) => {
+    const to = UNIT_ALIASES[u] ?? UNIT_ALIASES[u.toLowerCase()];
+    return to !== undefined ? n + to : m;
+  });
+  return out !== value ? out : undefined;
 }
 
 type Duration = { ok: true; ns: number } | { ok: false; error: string; missingUnit?: boolean };

@@ -9,10 +9,11 @@ export function labelKeyProblem(key: string): string | undefined {
   if (key.length === 0) return 'it is empty';
   const reserved = RESERVED.find((p) => key.startsWith(p));
   if (reserved) return `the ${reserved.slice(0, -1)} namespace is reserved for Docker`;
-  if (!/^[a-z]/.test(key)) return 'it must start with a lower-case letter';
+  if (/[A-Z]/.test(key)) return 'it must be lower case';
   const bad = [...key].find((c) => !/[a-z0-9.-]/.test(c));
-  if (bad !== undefined) return bad >= 'A' && bad <= 'Z' ? 'it must be lower case' : `"${bad}" is not allowed (use lower-case letters, digits, "." and "-")`;
-  if (!/[a-z0-9]$/.test(key)) return 'it must end with a lower-case letter or a digit';
+  if (bad !== undefined) return `"${bad}" is not allowed (use lower-case letters, digits, "." and "-")`;
+  if (!/^[a-z]/.test(key)) return 'it must start with a letter';
+  if (!/[a-z0-9]$/.test(key)) return 'it must end with a letter or a digit';
   if (key.includes('..') || key.includes('--')) return 'it must not repeat "." or "-"';
   return undefined;
 }

@@ -32,7 +32,8 @@ export default defineRule({
       const why = /^[0-9]/.test(raw) ? 'it starts with a digit' : !/^[a-z]/i.test(raw) ? 'it must start with a letter' : `"${[...raw].find((c) => !/[a-zA-Z0-9\-_.]/.test(c))}" is not allowed`;
       // Mechanical repair: replace the forbidden characters with "-" when the name starts with a letter
       // and nothing in the file refers to the stage yet under another spelling.
-      const repaired = /^[a-z]/i.test(raw) ? raw.replace(/[^a-zA-Z0-9\-_.]+/g, '-').replace(/-+$/, '') : undefined;
+      const stripped = raw.replace(/^[-_.]+/, '');
+      const repaired = /^[a-z]/i.test(stripped) ? stripped.replace(/[^a-zA-Z0-9\-_.]+/g, '-').replace(/-+$/, '') : undefined;
       const fixes = [];
       if (repaired && VALID.test(repaired.toLowerCase()) && !ctx.model.stages.some((s) => s.name === repaired.toLowerCase())) {
         const edits = [{ range: stage.nameRange, newText: repaired }];

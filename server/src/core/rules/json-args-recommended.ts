@@ -4,8 +4,8 @@ import { instructionsBefore } from '../semantic/stage-chain';
 import { defineRule } from './types';
 import { replaceFix } from './util';
 
-/** Words that mean the same to a shell and to exec: no quotes, expansions, globs, operators or comments. */
-const PLAIN_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
+/** Unquoted characters that mean the same to a shell and to exec: no expansions, globs, operators or comments. */
+const PLAIN_CHAR = /[A-Za-z0-9_./:=@%+,-]/;
 /** Shell builtins and keywords: they exist only inside a shell, so exec form cannot run them. */
 const SHELL_ONLY = new Set([
   '.', ':', 'alias', 'bg', 'break', 'case', 'cd', 'command', 'continue', 'declare', 'eval', 'exit', 'export', 'fg', 'for',
@@ -13,10 +13,41 @@ const SHELL_ONLY = new Set([
   'time', 'times', 'trap', 'type', 'typeset', 'ulimit', 'umask', 'unalias', 'unset', 'until', 'wait', 'while',
 ]);
 
+/**
+ * The words a shell makes of `command` when that needs no shell feature: plain characters, 'single'
+ * quoted text and "double" quoted text without `$`, backquotes or backslashes. Undefined otherwise.
+ */
+function plainWords(command: string): string[] | undefined {
+  const words: string[] = [];
+  const s = command;
+  let i = 0;
+  for (;;) {
+    while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
+    if (i >= s.length) return words;
+    let word = '';
+    while (i < s.length && s[i] !== ' ' && s[i] !== '\t') {
+      const ch = s[i];
+      if (ch === "'" || ch === '"') {
+        const end = s.indexOf(ch, i + 1);
+        if (end === -1) return undefined;
+        const quoted = s.slice(i + 1, end);
+        if (ch === '"' && /[$`\\]/.test(quoted)) return undefined;
+        word += quoted;
+        i = end + 1;
+        continue;
+      }
+      if (!PLAIN_CHAR.test(ch)) return undefined;
+      word += ch;
+      i++;
+    }
+    words.push(word);
+  }
+}
+
 /** The exec-form words of a shell command that means exactly the same without a shell, or undefined. */
 export function execFormOf(command: string): string[] | undefined {
-  const words = command.trim().split(/\s+/).filter((w) => w.length > 0);
-  if (words.length === 0 || words.some((w) => !PLAIN_WORD.test(w))) return undefined;
+  const words = plainWords(command.trim());
+  if (!words || words.length === 0) return undefined;
   // `exec prog args` only replaces the shell with prog: the exec form does that directly.
   if (words[0] === 'exec') words.shift();
   if (words.length === 0 || words[0].includes('=') || SHELL_ONLY.has(words[0])) return undefined;

@@ -22,7 +22,14 @@ export default defineRule({
   check(ctx) {
     for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'rfc3339', [SPEC_LABEL_TYPES])) {
       if (isRfc3339(e.value)) continue;
-      const hint = /^\d{4}-\d{2}-\d{2}$/.test(e.value) ? ': a time and a time zone are required' : '';
+      const v = e.value;
+      const hint = /^\d{4}-\d{2}-\d{2}$/.test(v)
+        ? ': a time and a time zone are required'
+        : /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(v)
+          ? ': a time zone is required (Z or +hh:mm)'
+          : /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v)
+            ? ': that date or time does not exist'
+            : '';
       ctx.report(e.valueRange, `Label "${e.key}" is not an RFC 3339 date-time such as 2024-05-01T12:30:00Z${hint}.`);
     }
   },

@@ -16,7 +16,7 @@ export default defineRule({
     docs: {
       rationale:
         'When versions are declared as semantic versions (MAJOR.MINOR.PATCH, with optional -prerelease and +build), tools can compare and sort them. The labels checked are those the configured label schema types as `semver`; without a schema, org.opencontainers.image.version and org.label-schema.version.',
-      bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.version="v2.1"\n',
+      bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.version="v2.1.0"\n',
       good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.version="2.1.0"\n',
     },
   },

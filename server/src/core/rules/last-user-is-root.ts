@@ -38,7 +38,7 @@ export default defineRule({
       const inherited = ctx.model.stageOf(user) !== output;
       const via = value === word.value ? '' : ` (${word.value} is "${value}")`;
       const where = inherited
-        ? `stage ${output.nameRaw ?? output.index} inherits this USER${via} and runs as root`
+        ? `stage ${output.nameRaw ? `"${output.nameRaw}"` : output.index} builds on this stage and runs as root${via}`
         : `the image runs as root${via}`;
       ctx.report(word.range, `Last USER is root: ${where}. Switch to an unprivileged user after the steps that need root.`, {
         related: inherited ? [{ message: 'Image built from here', range: output.from.keywordRange }] : undefined,

@@ -30,8 +30,8 @@ export default defineRule({
       if (base.raw === base.expanded && image.tagStart !== undefined && base.range.end - base.range.start === base.raw.length) {
         range = { start: base.range.start + image.tagStart, end: base.range.start + image.tagStart + image.tag.length };
       }
-      const resolved = base.raw === base.expanded ? '' : ` (${base.raw} is "${base.expanded}")`;
-      ctx.report(range, `${image.familiar}:latest${resolved} changes whenever a new version is pushed: pin a release tag or a digest.`);
+      const subject = base.raw === base.expanded ? `${image.familiar}:latest` : `"${base.raw}" is ${image.familiar}:latest, which`;
+      ctx.report(range, `${subject} changes whenever a new version is pushed: pin a release tag or a digest.`);
     }
   },
 });

@@ -1,8 +1,7 @@
 /** MissingHealthcheck (hadolint DL3057): an image stage has no HEALTHCHECK. */
 import { ancestorStages } from '../semantic/stage-chain';
-import { baseStageOf, stageSources } from '../semantic/stage-graph';
-import type { Stage } from '../semantic/model';
 import { defineRule } from './types';
+import { outputStages } from './util';
 
 export default defineRule({
   meta: {
@@ -22,14 +21,7 @@ export default defineRule({
   },
   check(ctx) {
     const model = ctx.model;
-    const feeders = new Set<Stage>();
-    for (const s of model.stages) {
-      const base = baseStageOf(model, s) ?? s.base.stage;
-      if (base) feeders.add(base);
-      for (const src of stageSources(model, s)) if (src.target.kind === 'stage' && src.target.stage !== s) feeders.add(src.target.stage);
-    }
-    for (const stage of model.stages) {
-      if (feeders.has(stage)) continue;
+    for (const stage of outputStages(model)) {
       if ([stage, ...ancestorStages(stage)].some((s) => s.instructions.some((i) => i.keyword === 'HEALTHCHECK'))) continue;
       const range = stage.base.raw ? stage.base.range : stage.from.keywordRange;
       ctx.report(range, 'This image has no HEALTHCHECK instruction.');

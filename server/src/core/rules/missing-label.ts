@@ -1,8 +1,7 @@
 /** MissingLabel (hadolint DL3049): an image stage lacks a label the label schema requires. */
 import { DEFAULT_REQUIRED_LABELS, parseLabelSchema, stageLabelKeys } from '../semantic/labels';
-import { baseStageOf, stageSources } from '../semantic/stage-graph';
-import type { Stage } from '../semantic/model';
 import { defineRule } from './types';
+import { outputStages } from './util';
 
 export default defineRule({
   meta: {
@@ -27,14 +26,7 @@ export default defineRule({
     const required = schema ? [...schema.keys()] : DEFAULT_REQUIRED_LABELS;
     if (required.length === 0) return;
     const model = ctx.model;
-    const feeders = new Set<Stage>();
-    for (const s of model.stages) {
-      const base = baseStageOf(model, s) ?? s.base.stage;
-      if (base) feeders.add(base);
-      for (const src of stageSources(model, s)) if (src.target.kind === 'stage' && src.target.stage !== s) feeders.add(src.target.stage);
-    }
-    for (const stage of model.stages) {
-      if (feeders.has(stage)) continue;
+    for (const stage of outputStages(model)) {
       const have = stageLabelKeys(model, stage);
       const missing = required.filter((k) => !have.has(k));
       if (missing.length === 0) continue;

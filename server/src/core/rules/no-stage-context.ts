@@ -33,8 +33,8 @@ export default defineRule({
       ctx.report(
         ins.keywordRange,
         hasFrom
-          ? `${ins.keywordRaw} before the first FROM: no build stage in current context. Only ARG may come before FROM.`
-          : `${ins.keywordRaw} without a FROM: no build stage in current context. Start the file with FROM <image>.`,
+          ? `${ins.keyword} before the first FROM: no build stage in current context. Only ARG may come before FROM.`
+          : `${ins.keyword} without a FROM: no build stage in current context. Start the file with FROM <image>.`,
       );
     }
     if (!hasFrom && !reported) {

@@ -1,6 +1,7 @@
 /** StageNameCasing: BuildKit's check that stage names are lower case. */
-import { defineRule } from './types';
-import { replaceFix } from './util';
+import { parseMount } from '../semantic/mount';
+import type { Stage } from '../semantic/model';
+import { defineRule, type RuleContext, type TextEdit } from './types';
 
 export default defineRule({
   meta: {
@@ -19,14 +20,41 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const ins of ctx.ast.instructions) {
-      if (ins.keyword !== 'FROM' || ins.args.length !== 3) continue;
-      const name = ins.args[2];
+    for (const stage of ctx.model.stages) {
+      const args = stage.from.args;
+      if (args.length !== 3) continue;
+      const name = args[2];
       if (name.value === name.value.toLowerCase()) continue;
       const lower = name.value.toLowerCase();
+      const edits: TextEdit[] = [{ range: name.range, newText: lower }, ...referenceEdits(ctx, stage, lower)];
       ctx.report(name.range, `Stage name '${name.value}' should be lowercase: the builder reads it as '${lower}' anyway.`, {
-        fixes: [replaceFix(`Rename the stage to ${lower}`, name.range, lower)],
+        fixes: [{ title: `Rename the stage to ${lower}`, edits, preferred: true }],
       });
     }
   },
 });
+
+/** Lower-cases the references to the stage written in another case: `FROM`, `COPY --from`, `RUN --mount=from=`. */
+function referenceEdits(ctx: RuleContext, stage: Stage, lower: string): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const fix = (value: string, range: { start: number; end: number } | undefined) => {
+    if (range && value !== lower && value.toLowerCase() === lower && range.end - range.start === value.length) edits.push({ range, newText: lower });
+  };
+  for (const other of ctx.model.stages) {
+    if (other.index <= stage.index) continue;
+    if (other.base.stage === stage) fix(other.base.raw, other.base.range);
+  }
+  for (const ins of ctx.ast.instructions) {
+    const target = ins.trigger ? undefined : ins;
+    const at = target && ctx.model.stageOf(target);
+    if (!target || !at || at.index <= stage.index) continue;
+    for (const flag of target.flags) {
+      if (flag.value === undefined || flag.rawValue !== flag.value) continue;
+      if (target.keyword === 'COPY' && flag.name === 'from') fix(flag.value, flag.valueRange);
+      if (target.keyword === 'RUN' && flag.name === 'mount' && flag.valueRange) {
+        for (const opt of parseMount(target, flag).options) if (opt.key === 'from' && opt.value !== undefined) fix(opt.value, opt.valueRange);
+      }
+    }
+  }
+  return edits;
+}

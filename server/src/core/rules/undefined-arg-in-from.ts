@@ -35,9 +35,12 @@ export default defineRule({
       const first = refs[0];
       const guess = nearMiss(first.name, declared);
       const where = isPlatformRef(first) ? '--platform' : 'FROM';
+      const inStage = ctx.model.decls.find((d) => d.kind === 'ARG' && d.stage !== undefined && d.name === first.name && d.instruction);
       const message = guess
         ? `${where} uses ARG '${first.name}', which is not declared before the first FROM: did you mean ${guess}?`
-        : `${where} uses ARG '${first.name}', which is not declared before the first FROM, so it expands to an empty string.`;
+        : inStage
+          ? `${where} uses ARG '${first.name}', which is declared inside a stage (line ${inStage.instruction!.startLine + 1}): FROM only sees the ARGs declared before the first FROM, so it expands to an empty string.`
+          : `${where} uses ARG '${first.name}', which is not declared before the first FROM, so it expands to an empty string.`;
       ctx.report(first.range, message, {
         fixes: guess
           ? [{ title: `Change to ${guess}`, edits: refs.map((r) => ({ range: r.nameRange, newText: guess })), preferred: true }]

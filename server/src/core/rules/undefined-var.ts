@@ -4,7 +4,7 @@ import type { Stage, VarDecl, VarRef } from '../semantic/model';
 import { inheritedArgNames } from '../semantic/stage-chain';
 import type { Instruction } from '../syntax/ast';
 import { defineRule, type Fix, type RuleContext } from './types';
-import { inCase, lineBreakOf, nearMiss } from './util';
+import { inCase, indentationAt, lineBreakOf, lineStartAt, nearMiss } from './util';
 
 /** Instructions whose arguments BuildKit expands with its reporting expander (EXPOSE is expanded apart and not reported). */
 const CHECKED_INSTRUCTIONS = new Set(['ADD', 'ARG', 'COPY', 'ENV', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
@@ -68,7 +68,7 @@ function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<strin
   const name = first.name;
   const later = laterDeclaration(ctx, stage, first, name);
   const inScope = new Set<string>([...ctx.model.scopeAt(first.instruction).keys(), ...inherited, 'PATH']);
-  const guess = later || globalNames.has(name) ? undefined : nearMiss(name, inScope);
+  const guess = later || globalNames.has(name) ? undefined : nearMiss(name, inScope) ?? nearMiss(name, globalNames);
 
   if (later && later.instruction === first.instruction) {
     ctx.report(first.range, `Usage of undefined variable '$${name}': it is set by this same ${later.kind} instruction, whose values are all expanded before any of them is set. Set it in an earlier ${later.kind}.`);
@@ -83,12 +83,13 @@ function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<strin
     const platform = name in PLATFORM_ARGS;
     const what = platform ? `the predefined platform ARG ${name}` : `the global ARG ${name}`;
     ctx.report(first.range, `Usage of undefined variable '$${name}': ${what} is not visible inside a stage until it is declared there with \`ARG ${name}\`, so it expands to an empty string here.`, {
-      fixes: [declareFix(ctx, stage.from, name)],
+      fixes: [declareFix(ctx, firstUse(ctx, stage, name), name)],
     });
     return;
   }
   if (guess) {
-    ctx.report(first.range, `Usage of undefined variable '$${name}': did you mean $${guess}?`, {
+    const hint = inScope.has(guess) ? '' : ` (a ${guess in PLATFORM_ARGS ? 'predefined platform' : 'global'} ARG, to declare in this stage with \`ARG ${guess}\`)`;
+    ctx.report(first.range, `Usage of undefined variable '$${name}': did you mean $${guess}${hint}?`, {
       fixes: [{ title: `Change to $${guess}`, edits: refs.map((r) => ({ range: r.nameRange, newText: guess })), preferred: true }],
     });
     return;
@@ -113,13 +114,18 @@ function laterDeclaration(ctx: RuleContext, stage: Stage, ref: VarRef, name: str
 }
 
 
-/** Adds `ARG NAME` after the stage's FROM line, so that every use in the stage sees it. */
-function declareFix(ctx: RuleContext, from: Instruction, name: string): Fix {
-  const at = from.fullRange.end;
-  const nl = lineBreakOf(ctx.text);
+/** The first instruction of the stage that uses the name, so that every finding for it gets the same fix. */
+function firstUse(ctx: RuleContext, stage: Stage, name: string): Instruction {
+  const uses = ctx.model.refs.filter((r) => r.stage === stage && r.name === name && r.byBuilder && !r.decl);
+  return uses.reduce((a, r) => (r.instruction.range.start < a.range.start ? r.instruction : a), uses[0].instruction);
+}
+
+/** Adds `ARG NAME` on its own line before `ins`. */
+function declareFix(ctx: RuleContext, ins: Instruction, name: string): Fix {
+  const at = lineStartAt(ctx.text, ins.range.start);
   return {
     title: `Declare ARG ${name} in this stage`,
-    edits: [{ range: { start: at, end: at }, newText: `${nl}${inCase('ARG', ctx.ast.instructions)} ${name}` }],
+    edits: [{ range: { start: at, end: at }, newText: `${indentationAt(ctx.text, at)}${inCase('ARG', ctx.ast.instructions)} ${name}${lineBreakOf(ctx.text)}` }],
     preferred: true,
   };
 }

@@ -25,8 +25,8 @@ export default defineRule({
       if (base.stage || base.scratch || base.unresolved || !base.image) continue;
       const image = base.image;
       if (image.tag !== undefined || image.digest !== undefined) continue;
-      const resolved = base.raw === base.expanded ? '' : ` (${base.raw} is "${base.expanded}")`;
-      ctx.report(base.range, `Image "${image.familiar}" has no tag${resolved}: it means ${image.familiar}:latest, which changes over time. Pin a version, e.g. ${image.familiar}:<version>.`);
+      const subject = base.raw === base.expanded ? `Image "${base.raw}"` : `"${base.raw}" is "${base.expanded}", which`;
+      ctx.report(base.range, `${subject} has no tag, so it means ${image.familiar}:latest and changes over time: pin a version (${image.familiar}:<version>) or a digest.`);
     }
   },
 });

@@ -206,7 +206,6 @@ export function formatPlatform(p: PlatformSpec): string {
 }
 
 // ---- Helpers for rules that read RUN commands (package managers, downloads, cleanup). ----
-import type { ShCommand as UtilShCommand, ShPipeline as UtilShPipeline } from '../shell/types';
 import { parseMount as utilParseMount } from '../semantic/mount';
 
 /** The targets of a RUN's `--mount=type=cache` mounts (as written, `target`/`dst`/`destination`). */
@@ -229,19 +228,6 @@ export function hasCacheMountOn(ins: Instruction, dirs: readonly string[]): bool
     const p = t.replace(/\/+$/, '');
     return dirs.some((d) => p === d || p.startsWith(d + '/') || d.startsWith(p + '/'));
   });
-}
-
-/**
- * The last pipeline of the `&&` list that `cmd` belongs to, starting at `cmd`'s pipeline, when that
- * list goes on with `&&` only: where to append `&& cleanup` so it runs after everything the list does.
- * Undefined when `cmd` is nested (subshell, substitution, condition), piped, or followed by `||`/`&`.
- */
-export function andListEnd(cmd: UtilShCommand): UtilShPipeline | undefined {
-  if (cmd.depth !== 0 || cmd.inSubstitution || cmd.inCondition || cmd.pipeline.commands.length !== 1) return undefined;
-  let p = cmd.pipeline;
-  for (let guard = 0; p.next === '&&' && p.following && guard < 10000; guard++) p = p.following;
-  if (p.next === '||' || p.next === '&') return undefined;
-  return p;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,8 +302,7 @@ export function imageStages(model: SemanticModel): Set<Stage> {
 /**
  * An edit that runs `command` at the end of a RUN script: ` && command` after the last command of a
  * shell-form or exec-form script, a new line at the end of a heredoc script. Undefined when the script
- * does not parse, is not exactly mapped, or ends in a way where appending is not safe (`&`, a trailing
- * `||` fallback).
+ * does not parse, is not exactly mapped, or ends in the background (`&`).
  */
 export function appendCommandEdit(text: string, entry: InstructionScript, command: string): TextEdit | undefined {
   const script = entry.script;
@@ -378,23 +363,6 @@ export function runPackageCommands(model: SemanticModel): { ins: Instruction; sc
   const out: { ins: Instruction; script: InstructionScript; pc: PackageCommand }[] = [];
   for (const { ins, scripts } of runScripts(model)) {
     for (const script of scripts) for (const pc of packageCommands(script.script)) out.push({ ins, script, pc });
-  }
-  return out;
-}
-
-import type { SemanticModel as UtilSemanticModel } from '../semantic/model';
-import { scriptsOf as utilScriptsOf, type InstructionScript as UtilInstructionScript } from '../shell/index';
-
-/**
- * The shell scripts of every RUN (shell form, heredoc scripts, `["sh", "-c", ...]`), with ONBUILD RUN
- * triggers unless `onbuild` is false. Scripts in a dialect the parser skips (PowerShell, cmd) are left out.
- */
-export function runScripts(model: UtilSemanticModel, onbuild = true): { ins: Instruction; script: UtilInstructionScript }[] {
-  const out: { ins: Instruction; script: UtilInstructionScript }[] = [];
-  for (const ins of model.ast.instructions) {
-    const target = ins.trigger ?? ins;
-    if (target.keyword !== 'RUN' || (ins.trigger && !onbuild)) continue;
-    for (const script of utilScriptsOf(model, ins)) if (script.dialect !== 'skip') out.push({ ins, script });
   }
   return out;
 }

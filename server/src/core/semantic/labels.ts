@@ -367,7 +367,7 @@ export function checkSpdxExpression(v: string): SpdxResult {
     if (/^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$/.test(t)) return true;
     const id = t.endsWith('+') ? t.slice(0, -1) : t;
     if (!SPDX_BY_LOWER.has(id.toLowerCase())) {
-      error = `"${t}" is not a known SPDX license identifier`;
+      error = `"${t}" is not a known SPDX license identifier (write LicenseRef-<name> for a license outside the SPDX list)`;
       return false;
     }
     if (peek()?.toUpperCase() === 'WITH') {

@@ -621,6 +621,11 @@ export function removesDirectory(cmd: ShCommand, dir: string): boolean {
   return hit && recursive;
 }
 
+/** The words of a command (name first) with wrappers (`sudo -E`, `env X=1`...) looked through. */
+export function commandWords(cmd: ShCommand): readonly ShWord[] {
+  return unwrap(cmd) ?? [];
+}
+
 /** The command's name with wrappers (`sudo`...) looked through, as a basename; undefined when dynamic. */
 export function commandName(cmd: ShCommand): string | undefined {
   const words = unwrap(cmd);

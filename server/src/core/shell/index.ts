@@ -159,3 +159,156 @@ function computeScripts(model: SemanticModel, ins: Instruction): InstructionScri
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for shell rules.
+
+import type { ShCommand, ShWord } from './types';
+
+export interface RunScript {
+  /** The instruction in the file (an ONBUILD for a trigger): where whole-instruction edits go. */
+  readonly ins: Instruction;
+  /** The RUN itself (the trigger of an ONBUILD). */
+  readonly run: Instruction;
+  readonly entry: InstructionScript;
+}
+
+/** Every shell script RUN instructions run (ONBUILD RUN triggers included), PowerShell/cmd/python skipped. */
+export function runScripts(model: SemanticModel): RunScript[] {
+  const out: RunScript[] = [];
+  for (const ins of model.ast.instructions) {
+    const run = ins.trigger ?? ins;
+    if (run.keyword !== 'RUN') continue;
+    for (const entry of scriptsOf(model, ins)) if (entry.dialect !== 'skip') out.push({ ins, run, entry });
+  }
+  return out;
+}
+
+const WRAPPERS: Readonly<Record<string, { flagsWithValue: readonly string[]; positional?: number }>> = {
+  sudo: { flagsWithValue: ['-u', '-g', '-C', '-p', '-h', '-r', '-t', '-U', '-D', '--user', '--group'] },
+  doas: { flagsWithValue: ['-u', '-C'] },
+  env: { flagsWithValue: ['-u', '-C', '--unset', '--chdir'] },
+  nice: { flagsWithValue: ['-n', '--adjustment'] },
+  nohup: { flagsWithValue: [] },
+  time: { flagsWithValue: ['-f', '-o'] },
+  exec: { flagsWithValue: ['-a'] },
+  command: { flagsWithValue: [] },
+  timeout: { flagsWithValue: ['-s', '-k', '--signal', '--kill-after'], positional: 1 },
+  gosu: { flagsWithValue: [], positional: 1 },
+  'su-exec': { flagsWithValue: [], positional: 1 },
+  chroot: { flagsWithValue: ['--userspec', '--groups'], positional: 1 },
+};
+
+/**
+ * The command a simple command really runs, looking through `sudo`, `env X=1`, `nice`, `exec`,
+ * `timeout 10`, `gosu user`...: its name word, its arguments and the wrappers seen. Undefined for a bare
+ * assignment, a name made by an expansion, or `command -v`.
+ */
+export function effectiveCommand(cmd: ShCommand): { name: ShWord; args: readonly ShWord[]; wrappers: readonly ShWord[] } | undefined {
+  let name = cmd.name;
+  let args = cmd.args;
+  const wrappers: ShWord[] = [];
+  for (let guard = 0; name && guard < 8; guard++) {
+    if (name.hasExpansion) return undefined;
+    const w = WRAPPERS[baseName(name.value)];
+    if (!w) break;
+    if (name.value === 'command' && args[0] && /^-[vV]/.test(args[0].value)) return undefined;
+    let i = 0;
+    let positional = w.positional ?? 0;
+    for (; i < args.length; i++) {
+      const a = args[i].value;
+      if (a === '--') {
+        i++;
+        break;
+      }
+      if (a.startsWith('-') && a.length > 1) {
+        if (w.flagsWithValue.includes(a)) i++;
+        continue;
+      }
+      if (baseName(name.value) === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) continue;
+      if (positional > 0) {
+        positional--;
+        continue;
+      }
+      break;
+    }
+    if (i >= args.length) return wrappers.length || name !== cmd.name ? undefined : { name, args, wrappers };
+    wrappers.push(name);
+    name = args[i];
+    args = args.slice(i + 1);
+  }
+  if (!name || name.hasExpansion) return undefined;
+  return { name, args, wrappers };
+}
+
+/** The command's base name (`/usr/bin/apt-get` -> `apt-get`), '' for expansions. */
+export function commandName(word: ShWord | undefined): string {
+  return word && !word.hasExpansion ? baseName(word.value) : '';
+}
+
+/** Shells that run a script given on stdin or with -c. */
+export function isShellCommand(name: string): boolean {
+  return SHELLS_BASH.has(name) || SHELLS_POSIX.has(name);
+}
+
+/** Whether a shell option (`e` for errexit, `pipefail`...) is set by the command line that runs the script. */
+function shellLineSets(shell: readonly string[], letter: string, long: string): boolean {
+  for (let i = 0; i < shell.length; i++) {
+    const a = shell[i];
+    if (a === '-o' && shell[i + 1] === long) return true;
+    if (/^-[a-zA-Z]+$/.test(a) && !a.startsWith('--') && a.slice(1).includes(letter) && letter.length === 1) return true;
+    if (/^-[a-zA-Z]*o$/.test(a) && shell[i + 1] === long) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a `set` option is in effect at `offset` of a script: from the SHELL / interpreter line or a
+ * top-level `set -e` / `set -o pipefail` (a later `set +e` turns it off again). `letter` is the short
+ * option (`e`), `long` the `-o` name (`errexit`, `pipefail`).
+ */
+export function optionSetAt(entry: InstructionScript, offset: number, letter: string | undefined, long: string): boolean {
+  let on = shellLineSets(entry.shell, letter ?? '\0', long);
+  for (const c of entry.script.commands) {
+    if (c.start >= offset) break;
+    if (c.depth !== 0 || c.inSubstitution || commandName(c.name) !== 'set') continue;
+    const args = c.args.map((a) => a.value);
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      const sign = a[0];
+      if ((sign !== '-' && sign !== '+') || a === '--') continue;
+      if ((a === '-o' || a === '+o') && args[i + 1] === long) on = sign === '-';
+      else if (/^[-+][a-zA-Z]*o$/.test(a) && args[i + 1] === long) on = sign === '-';
+      else if (letter && /^[-+][a-zA-Z]+$/.test(a) && a.slice(1).includes(letter)) on = sign === '-';
+    }
+  }
+  return on;
+}
+
+const BASH_IMAGES = new Set([
+  'debian', 'ubuntu', 'buildpack-deps', 'python', 'node', 'golang', 'rust', 'ruby', 'openjdk', 'eclipse-temurin', 'amazoncorretto', 'sapmachine',
+  'maven', 'gradle', 'php', 'perl', 'gcc', 'haskell', 'elixir', 'erlang', 'swift', 'julia', 'r-base', 'clojure', 'centos', 'fedora', 'rockylinux',
+  'almalinux', 'amazonlinux', 'oraclelinux', 'ubi', 'ubi8', 'ubi9', 'ubi10', 'ubi8/ubi', 'ubi9/ubi', 'cuda', 'pytorch', 'tensorflow', 'jenkins',
+  'kalilinux/kali-rolling', 'archlinux', 'opensuse/leap', 'opensuse/tumbleweed', 'ros', 'dotnet/sdk', 'dotnet/aspnet', 'dotnet/runtime',
+  'mambaorg/micromamba', 'continuumio/miniconda3', 'postgres', 'mysql', 'mariadb', 'nginx', 'httpd', 'redis', 'mongo', 'tomcat', 'wordpress',
+]);
+
+/**
+ * What `/bin/sh` is in the stage's base image, as far as the image name tells: 'busybox' (Alpine,
+ * BusyBox: ash, which has pipefail and some bash syntax), 'bash' (an image known to ship bash, e.g.
+ * Debian/Ubuntu/RHEL families, where /bin/sh is dash or bash), or 'unknown'.
+ */
+export function baseShellFlavor(model: SemanticModel, ins: Instruction): 'busybox' | 'bash' | 'unknown' {
+  let stage = model.stageOf(ins);
+  for (let guard = 0; stage?.base.stage && guard < 100; guard++) stage = stage.base.stage;
+  const image = stage?.base.image;
+  if (!stage || stage.base.scratch || !image || stage.base.unresolved) return 'unknown';
+  const name = image.familiar.toLowerCase();
+  const tag = (image.tag ?? '').toLowerCase();
+  const last = name.replace(/^.*\//, '');
+  if (last === 'alpine' || last === 'busybox' || /(^|[-.])alpine/.test(tag) || /(^|-)musl/.test(tag) || last.endsWith('-alpine')) return 'busybox';
+  if (/distroless|scratch|chainguard|wolfi|nanoserver|servercore|windows/.test(name + ':' + tag)) return 'unknown';
+  const tail2 = name.split('/').slice(-2).join('/');
+  if (BASH_IMAGES.has(last) || BASH_IMAGES.has(tail2) || BASH_IMAGES.has(name)) return 'bash';
+  return 'unknown';
+}

@@ -822,10 +822,10 @@ class Parser {
     this.pos += op.length;
     const fullOp = this.text.slice(start, this.pos);
     if (op === '<<<') this.bashism('<<<', start, this.pos);
-    else if (op === '&>' || op === '&>>') this.bashism('&>', start, this.pos);
     this.skipBlanks();
     const target = this.readWord(ctx, false);
     const r: MRedirect = { op: fullOp, target, start, end: target ? target.end : this.pos };
+    if (op === '&>' || op === '&>>') this.bashism('&>', start, r.end);
     if (!target) this.error(`Missing the target of '${fullOp}'.`, start, this.pos);
     if (op === '>&' && target && !/^(\d+|-)$/.test(target.value) && !target.hasExpansion) this.bashism('>&', start, target.end);
     if (op === '<<' || op === '<<-') {
