@@ -101,7 +101,12 @@ const HADOLINT_RE = /^\s*hadolint\s+(global\s+)?ignore\s*=\s*([\w,\s-]+)$/i;
 const DOCKWRIGHT_RE = /^\s*dockwright\s+(global\s+)?ignore\s*=\s*([\w,\s-]+)$/i;
 const CHECK_RE = /^\s*check\s*=\s*(.*)$/i;
 
-/** Parses BuildKit's `check` directive value: `skip=A,B|all;error=true`. */
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+
+/**
+ * Parses BuildKit's `check` directive value as BuildKit does: `skip=A,B` or `skip=all`, and
+ * `error=<bool>`, separated by one `;`. Keys are case-sensitive; `all` counts only on its own.
+ */
 export function parseCheckDirective(value: string): { skip: string[]; all: boolean; error: boolean } {
   const skip: string[] = [];
   let all = false;
@@ -109,14 +114,13 @@ export function parseCheckDirective(value: string): { skip: string[]; all: boole
   for (const part of value.split(';')) {
     const eq = part.indexOf('=');
     if (eq === -1) continue;
-    const key = part.slice(0, eq).trim().toLowerCase();
+    const key = part.slice(0, eq).trim();
     const val = part.slice(eq + 1).trim();
     if (key === 'skip') {
-      for (const id of val.split(',').map((s) => s.trim()).filter(Boolean)) {
-        if (id.toLowerCase() === 'all') all = true;
-        else skip.push(id);
-      }
-    } else if (key === 'error') error = val.toLowerCase() === 'true';
+      const ids = val.split(',').map((s) => s.trim()).filter(Boolean);
+      if (ids.length === 1 && ids[0] === 'all') all = true;
+      else skip.push(...ids.filter((id) => id !== 'all'));
+    } else if (key === 'error') error = GO_TRUE.has(val);
   }
   return { skip, all, error };
 }

@@ -158,8 +158,9 @@ function slotOf(params: readonly Param[], k: number, total: number): number {
     for (const x of positional) for (let w = 0; w < x.p.words; w++) slots.push(x.i);
     return slots[Math.min(k, slots.length - 1)];
   }
+  // The repeating parameter takes at least one word; the parameters after it take the last words.
   const tail = positional.length - rep - 1;
-  if (k < rep) return positional[k].i;
+  if (k <= rep) return positional[k].i;
   if (k >= total - tail && k - (total - tail) < tail) return positional[rep + 1 + (k - (total - tail))].i;
   return positional[rep].i;
 }

@@ -1,7 +1,7 @@
 /** AptListsNotRemoved: `apt-get update` without removing /var/lib/apt/lists in the same RUN (hadolint DL3009). */
 import type { ShCommand } from '../shell/types';
 import type { InstructionScript } from '../shell/index';
-import { packageCommand, removesDirectory, type PackageCommand } from '../semantic/packages';
+import { packageCommand, removesDirectory, rmTargets, type PackageCommand } from '../semantic/packages';
 import { defineRule } from './types';
 import { appendCommandEdit, fix, hasCacheMountOn, imageStages, runScripts } from './util';
 
@@ -41,7 +41,7 @@ export default defineRule({
         lastUpdate = i;
       });
       if (!first) continue;
-      const removed = commands.some(({ cmd }: { cmd: ShCommand }, i) => i > lastUpdate && removesDirectory(cmd, LISTS));
+      const removed = commands.some(({ cmd }, i) => i > lastUpdate && removesLists(cmd));
       if (removed) continue;
       const { script, pc } = first;
       const end = pc.actionWord ?? pc.tool;
@@ -52,3 +52,9 @@ export default defineRule({
     }
   },
 });
+
+/** `rm -rf /var/lib/apt/lists/*`, or the files only (`rm -f /var/lib/apt/lists/*_*`, as Phoenix's Dockerfile does). */
+function removesLists(cmd: ShCommand): boolean {
+  if (removesDirectory(cmd, LISTS)) return true;
+  return rmTargets(cmd)?.paths.some((p) => p.startsWith(LISTS + '/') && p.includes('*')) ?? false;
+}

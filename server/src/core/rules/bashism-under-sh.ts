@@ -12,7 +12,7 @@ const WHAT: Readonly<Record<string, string>> = {
   '<<<': 'here-strings are bash syntax; use `printf \'%s\\n\' "..." | cmd`',
   "$'...'": "`$'...'` quoting is bash syntax; use printf",
   '$"..."': '`$"..."` is bash syntax; use "..."',
-  'brace expansion': 'brace expansion is bash syntax: dash keeps `{a,b}` literally',
+  'brace expansion': 'brace expansion is bash syntax: sh keeps `{a,b}` as it is',
   '&>': '`&>` is bash syntax: dash runs the command in the background and truncates the file; use `>file 2>&1`',
   '== in [': '`==` is not a POSIX test operator (dash: "unexpected operator"); use `=`',
   'echo -e': 'dash\'s echo prints "-e" literally and always interprets backslashes; use printf',
@@ -100,7 +100,7 @@ function fixFor(entry: InstructionScript, feature: string, start: number, end: n
       return [replaceFix('Use >file 2>&1', range, `${m[1]}${target} 2>&1`)];
     }
     case 'function': {
-      const re = /function[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(\([ \t]*\))?/y;
+      const re = /function[ \t]+([A-Za-z_][A-Za-z0-9_]*)([ \t]*\([ \t]*\))?/y;
       re.lastIndex = start;
       const m = re.exec(text);
       if (!m) return [];

@@ -50,6 +50,11 @@ function workdirFix(ctx: RuleContext, rs: RunScript, cd: ShCommand): Fix | undef
   if (dir.hasExpansion || !/^\/[A-Za-z0-9._/@+-]*$/.test(dir.value)) return undefined;
   const nextStart = p.following.start;
   const del = entry.toSource(cd.start, nextStart);
+  // Already there: the cd is redundant.
+  const stage = ctx.model.stageOf(rs.ins);
+  const workdirs = stage ? stage.instructions.filter((i) => i.keyword === 'WORKDIR' && i.range.start < rs.ins.range.start) : [];
+  const current = workdirs[workdirs.length - 1]?.args[0]?.value.replace(/\/+$/, '');
+  if (current && current === dir.value.replace(/\/+$/, '')) return fix(`Remove the cd: WORKDIR is already ${current}`, [{ range: del, newText: '' }]);
   const at = rs.ins.range.start;
   const kw = inCase('WORKDIR', ctx.ast.instructions);
   return fix(`Use WORKDIR ${dir.value} (later instructions also start there)`, [

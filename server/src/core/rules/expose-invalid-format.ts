@@ -12,6 +12,14 @@ function splitParts(raw: string): { ip: string; hostPort: string; containerPort:
   return { ip: parts.slice(0, n - 2).join(':'), hostPort: parts[n - 2], containerPort: parts[n - 1] };
 }
 
+/** BuildKit's splitProtoPort succeeds: a port before the optional `/tcp`, `/udp` or `/sctp` (any case). */
+function validContainerPort(containerPort: string): boolean {
+  const slash = containerPort.indexOf('/');
+  const port = slash === -1 ? containerPort : containerPort.slice(0, slash);
+  const proto = slash === -1 ? '' : containerPort.slice(slash + 1).toLowerCase();
+  return port !== '' && (proto === '' || proto === 'tcp' || proto === 'udp' || proto === 'sctp');
+}
+
 export default defineRule({
   meta: {
     id: 'ExposeInvalidFormat',
@@ -39,10 +47,14 @@ export default defineRule({
           if (ex?.error) continue;
           for (const port of ex ? ex.words : [word.value]) {
             const { ip, hostPort, containerPort } = splitParts(port);
-            if (ip === '' && hostPort === '') continue;
+            // BuildKit lints only ports it can parse: a container port and a known protocol.
+            if (!validContainerPort(containerPort) || (ip === '' && hostPort === '')) continue;
             const what = ip !== '' ? `an IP address (${ip}) and a host port` : `a host port (${hostPort})`;
+            // The fix keeps the text after the last `:` when it is literal and is the container port.
+            const tail = word.value.slice(word.value.lastIndexOf(':') + 1);
+            const fixable = containerPort !== '' && tail === containerPort && (literal || (ex?.words.length === 1 && !/[$"'\\`{}]/.test(tail)));
             ctx.report(word.range, `EXPOSE should not define ${what}, found '${port}': only the container port ${containerPort} is exposed; map host ports with docker run -p.`, {
-              fixes: literal && containerPort !== '' ? [replaceFix(`Keep the container port ${containerPort}`, word.range, containerPort)] : [],
+              fixes: fixable ? [replaceFix(`Keep the container port ${containerPort}`, word.range, containerPort)] : [],
             });
           }
         }

@@ -33,7 +33,8 @@ export default defineRule({
           for (const port of ex ? ex.words : [word.value]) {
             // The protocol belongs to the container port, the last `:` part (`8080:80/TCP`).
             const slash = port.indexOf('/', port.lastIndexOf(':') + 1);
-            if (slash === -1) continue;
+            // BuildKit lints only ports it can parse: a port before the protocol.
+            if (slash === -1 || slash === port.lastIndexOf(':') + 1) continue;
             const proto = port.slice(slash + 1);
             const lower = proto.toLowerCase();
             if (proto === lower || !PROTOCOLS.has(lower)) continue;

@@ -6,10 +6,13 @@ import apkPackageNotPinned from './apk-package-not-pinned';
 import aptDistUpgrade from './apt-dist-upgrade';
 import aptGetMissingYes from './apt-get-missing-yes';
 import aptInstallRecommends from './apt-install-recommends';
+import aptInsteadOfAptGet from './apt-instead-of-apt-get';
 import aptListsNotRemoved from './apt-lists-not-removed';
 import aptPackageNotPinned from './apt-package-not-pinned';
+import backticksCommandSubstitution from './backticks-command-substitution';
 import bashismUnderSh from './bashism-under-sh';
 import cdInsteadOfWorkdir from './cd-instead-of-workdir';
+import chmodWorldWritable from './chmod-world-writable';
 import consistentInstructionCasing from './consistent-instruction-casing';
 import copyArchiveThenExtract from './copy-archive-then-extract';
 import copyDestinationNotDirectory from './copy-destination-not-directory';
@@ -17,6 +20,8 @@ import copyEntireFilesystem from './copy-entire-filesystem';
 import copyIgnoredFile from './copy-ignored-file';
 import copyRelativeWithoutWorkdir from './copy-relative-without-workdir';
 import curlPipeToShell from './curl-pipe-to-shell';
+import curlWithoutFail from './curl-without-fail';
+import dangerousRmPath from './dangerous-rm-path';
 import dnfCleanMissing from './dnf-clean-missing';
 import dnfNonInteractive from './dnf-non-interactive';
 import dnfPinVersions from './dnf-pin-versions';
@@ -66,11 +71,14 @@ import npmPackageNotPinned from './npm-package-not-pinned';
 import pipNoCacheDir from './pip-no-cache-dir';
 import pipPackageNotPinned from './pip-package-not-pinned';
 import pipefailMissing from './pipefail-missing';
+import pointlessCommand from './pointless-command';
 import redundantTargetPlatform from './redundant-target-platform';
 import replaceBinSh from './replace-bin-sh';
 import reservedStageName from './reserved-stage-name';
 import sameEnvReference from './same-env-reference';
 import secretsUsedInArgOrEnv from './secrets-used-in-arg-or-env';
+import semicolonMasksFailure from './semicolon-masks-failure';
+import shellSyntaxError from './shell-syntax-error';
 import stageNameCasing from './stage-name-casing';
 import sudoUsage from './sudo-usage';
 import superfluousLabel from './superfluous-label';
@@ -81,6 +89,7 @@ import unknownInstruction from './unknown-instruction';
 import unquotedVariableInFileCommand from './unquoted-variable-in-file-command';
 import untaggedImage from './untagged-image';
 import untrustedRegistry from './untrusted-registry';
+import uselessCat from './useless-cat';
 import useraddHighUid from './useradd-high-uid';
 import wgetAndCurl from './wget-and-curl';
 import wgetProgress from './wget-progress';
@@ -102,10 +111,13 @@ export const RULES: readonly Rule[] = [
   aptDistUpgrade,
   aptGetMissingYes,
   aptInstallRecommends,
+  aptInsteadOfAptGet,
   aptListsNotRemoved,
   aptPackageNotPinned,
+  backticksCommandSubstitution,
   bashismUnderSh,
   cdInsteadOfWorkdir,
+  chmodWorldWritable,
   consistentInstructionCasing,
   copyArchiveThenExtract,
   copyDestinationNotDirectory,
@@ -113,6 +125,8 @@ export const RULES: readonly Rule[] = [
   copyIgnoredFile,
   copyRelativeWithoutWorkdir,
   curlPipeToShell,
+  curlWithoutFail,
+  dangerousRmPath,
   dnfCleanMissing,
   dnfNonInteractive,
   dnfPinVersions,
@@ -162,11 +176,14 @@ export const RULES: readonly Rule[] = [
   pipNoCacheDir,
   pipPackageNotPinned,
   pipefailMissing,
+  pointlessCommand,
   redundantTargetPlatform,
   replaceBinSh,
   reservedStageName,
   sameEnvReference,
   secretsUsedInArgOrEnv,
+  semicolonMasksFailure,
+  shellSyntaxError,
   stageNameCasing,
   sudoUsage,
   superfluousLabel,
@@ -177,6 +194,7 @@ export const RULES: readonly Rule[] = [
   unquotedVariableInFileCommand,
   untaggedImage,
   untrustedRegistry,
+  uselessCat,
   useraddHighUid,
   wgetAndCurl,
   wgetProgress,

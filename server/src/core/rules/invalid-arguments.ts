@@ -153,7 +153,7 @@ function checkShell(ins: Instruction, report: Report): void {
   }
   // Offer the JSON form when the words are plain (no quoting, escapes or variables to interpret).
   const words = ins.shell.text.split(/[ \t]+/).filter((w) => w.length > 0);
-  const plain = words.every((w) => !/["'`\\$\[\]]/.test(w)) && !ins.shell.text.includes('\n');
+  const plain = words.every((w) => !/["'`\\$[\]]/.test(w)) && !ins.shell.text.includes('\n');
   report(
     ins.shell.range,
     'SHELL requires the arguments to be in JSON form, e.g. SHELL ["/bin/bash", "-c"].',

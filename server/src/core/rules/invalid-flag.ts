@@ -105,7 +105,8 @@ function checkValue(ctx: RuleContext, ins: Instruction, flag: Flag, fs: FlagSpec
       }
       break;
     case 'COPY from':
-      if (value === '') ctx.report(flag.range, 'Empty --from value: name a stage, an image or a build context.');
+      // BuildKit treats an empty --from as no --from at all: it copies from the build context.
+      if (value === '') ctx.report(flag.range, 'Empty --from value: the files come from the build context. Name a stage or an image, or remove the flag.', { severity: 'warning' });
       break;
     case 'FROM platform':
       checkPlatform(ctx, value, range);

@@ -11,7 +11,8 @@ import { inCase, replaceFix, suggest } from './util';
 
 const DURATION_FLAGS = ['interval', 'timeout', 'start-period', 'start-interval'];
 const NS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-const MAX_NS = 9223372036854775807;
+/** The largest time.Duration, 2^63-1 ns (as a float: the limit only needs to be approximate). */
+const MAX_NS = 2 ** 63;
 
 export default defineRule({
   meta: {

@@ -48,27 +48,27 @@ function checkEnv(ctx: RuleContext, ins: Instruction, refs: readonly VarRef[]): 
     for (let i = k - 1; i >= 0 && j === -1; i--) if (pairs[i].key === r.name) j = i;
     if (j === -1) j = pairs.findIndex((p, i) => i > k && p.key === r.name);
     if (j === -1) continue;
-    const fixes = j < k ? splitFix(ctx, ins, pairs, j, refs, pairOf) : [];
+    const fixes = j < k ? splitFix(ctx, ins, pairs, k, refs, pairOf) : [];
     ctx.report(
       r.range,
-      `${ctx.text.slice(r.range.start, r.range.end)} reads ${r.name}, which this same ENV sets: the builder expands it with the value from before this instruction (unset here). Set ${r.name} in an earlier ENV instruction.`,
+      `${ctx.text.slice(r.range.start, r.range.end)} reads ${r.name}, which this same ENV sets: the builder expands it with the value from before this instruction. Set ${r.name} in an earlier ENV instruction.`,
       { fixes },
     );
   }
 }
 
-/** Splits the ENV after pair `j`, when that changes nothing but the references this rule reports. */
-function splitFix(ctx: RuleContext, ins: Instruction, pairs: readonly KeyValue[], j: number, refs: readonly VarRef[], pairOf: (r: VarRef) => number): Fix[] {
+/** Splits the ENV before pair `k`, when that changes nothing but the references this rule reports. */
+function splitFix(ctx: RuleContext, ins: Instruction, pairs: readonly KeyValue[], k: number, refs: readonly VarRef[], pairOf: (r: VarRef) => number): Fix[] {
   if (pairs.some((p) => !p.hasEquals)) return [];
-  const before = new Set(pairs.slice(0, j + 1).map((p) => p.key));
-  // Moving the later pairs into a new ENV makes them see the earlier pairs' values: only safe when every
-  // such reference is one that currently reads an unset variable.
-  for (const r of refs) if (pairOf(r) > j && before.has(r.name) && r.decl) return [];
-  const gap = { start: pairs[j].range.end, end: pairs[j + 1].range.start };
+  const before = new Set(pairs.slice(0, k).map((p) => p.key));
+  // Moving pairs into a new ENV makes them see the values set before them: only safe when every such
+  // reference is one that currently reads an unset variable.
+  for (const r of refs) if (pairOf(r) >= k && before.has(r.name) && r.decl) return [];
+  const gap = { start: pairs[k - 1].range.end, end: pairs[k].range.start };
   const between = ctx.text.slice(gap.start, gap.end);
   if (between.includes('#') || !/^[\s\\`]*$/.test(between)) return [];
   const lineStart = ctx.text.lastIndexOf('\n', ins.range.start - 1) + 1;
   const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, ins.range.start))?.[0] ?? '';
   const nl = ctx.text.includes('\r\n') ? '\r\n' : '\n';
-  return [fix(`Set ${pairs[j].key} in its own ENV before the values that read it`, [{ range: gap, newText: `${nl}${indent}${ins.keywordRaw} ` }])];
+  return [fix(`Start a new ENV at ${pairs[k].key}, so that it sees the values set before it`, [{ range: gap, newText: `${nl}${indent}${ins.keywordRaw} ` }])];
 }

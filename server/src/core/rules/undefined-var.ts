@@ -95,7 +95,16 @@ function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<strin
     return;
   }
   // Without a suggestion the name may come from the base image: only sure when the stage is built on scratch.
-  if (stage.envKnown) ctx.report(first.range, `Usage of undefined variable '$${name}': it is not declared with ARG or ENV, so it expands to an empty string.`);
+  if (!stage.envKnown) return;
+  const modifier = first.modifier ?? '';
+  const effect = /^:?-$/.test(modifier)
+    ? 'so the default after the `' + modifier + '` is always used (declare `ARG ' + name + '` to let the build set it)'
+    : /^:?\+$/.test(modifier)
+      ? 'so the alternative value is never used'
+      : /^:?\?$/.test(modifier)
+        ? 'so the build fails here'
+        : 'so it expands to an empty string';
+  ctx.report(first.range, `Usage of undefined variable '$${name}': it is not declared with ARG or ENV, ${effect}.`);
 }
 
 /**

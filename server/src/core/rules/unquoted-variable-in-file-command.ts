@@ -44,8 +44,13 @@ export default defineRule({
           for (const v of w.unquotedVars) {
             if (/^[0-9]$/.test(v.name) || safe(v.name)) continue;
             const text = entry.script.text.slice(v.start, v.end);
+            // Quote the whole word when it has no quotes or globs of its own, else just the expansion.
+            const literal = w.raw.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '');
+            const whole = !w.quoted && !/[*?[\]{}~'"\\`$]/.test(literal);
+            const fixRange = whole ? { start: w.start, end: w.end } : { start: v.start, end: v.end };
+            const quoted = `"${entry.script.text.slice(fixRange.start, fixRange.end)}"`;
             ctx.report(entry.toSource(v.start, v.end), `Quote ${text} in this ${name} argument: unquoted, an empty value or one with spaces or * changes which files ${name} touches.`, {
-              fixes: entry.exact ? [fix(`Quote it: "${text}"`, [{ range: entry.toSource(v.start, v.end), newText: `"${text}"` }])] : [],
+              fixes: entry.exact ? [fix(`Quote it: ${quoted}`, [{ range: entry.toSource(fixRange.start, fixRange.end), newText: quoted }])] : [],
             });
           }
         }

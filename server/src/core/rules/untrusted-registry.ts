@@ -70,5 +70,5 @@ function checkRef(ctx: RuleContext, trusted: readonly string[], ref: ImageRef, r
   let at = range;
   if (literal && ref.raw.toLowerCase().startsWith(ref.registry.toLowerCase() + '/')) at = { start: range.start, end: range.start + ref.registry.length };
   const name = ref.registry === 'docker.io' ? 'Docker Hub (docker.io)' : `"${ref.registry}"`;
-  ctx.report(at, `${name} is not a trusted registry (${ref.familiar}); trusted: ${trusted.join(', ')}.`);
+  ctx.report(at, `${ref.familiar} comes from ${name}, which is not a trusted registry (trusted: ${trusted.join(', ')}).`);
 }

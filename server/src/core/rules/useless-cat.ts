@@ -32,7 +32,11 @@ export default defineRule({
         // The next element must be that simple command, right after the first pipe, without its own stdin.
         const adjacent = next.start > c.pipeline.pipes[0].start && next.start < (c.pipeline.pipes[1]?.start ?? Infinity);
         if (entry.exact && adjacent && next.name && !next.redirects.some((r) => r.op.startsWith('<') || r.op.startsWith('0<')) && !/[*?[]/.test(file.raw)) {
-          const at = entry.toSource(next.end, next.end).start;
+          // Before the command's own redirections: `grep x < file > out`.
+          const words = [next.name, ...next.args];
+          const lastWord = Math.max(...words.map((w) => w.end));
+          const end = next.redirects.every((r) => r.start >= lastWord) ? lastWord : next.end;
+          const at = entry.toSource(end, end).start;
           fixes.push(
             fix(`Use ${next.name.value} ... < ${file.raw}`, [
               { range: entry.toSource(c.start, next.start), newText: '' },

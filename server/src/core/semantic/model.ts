@@ -231,7 +231,9 @@ class ModelBuilder {
       const expanded = ex.value;
       const unresolved = ex.unresolved;
       const lower = expanded.toLowerCase();
-      const baseStage = this.stages.find((s) => s.name !== undefined && s.name === lower);
+      // BuildKit matches the base against earlier stage names exactly (names are stored lower-cased),
+      // and the most recent stage of that name wins.
+      const baseStage = [...this.stages].reverse().find((s) => s.name !== undefined && s.name === expanded);
       let image: ImageRef | undefined;
       let error: string | undefined;
       const scratch = lower === 'scratch';
@@ -439,7 +441,7 @@ class ModelBuilder {
 
   private result(): SemanticModel {
     const b = this;
-    const stageByName = (name: string) => b.stages.find((s) => s.name === name.toLowerCase());
+    const stageByName = (name: string) => [...b.stages].reverse().find((s) => s.name === name.toLowerCase());
     const model: SemanticModel = {
       ast: b.ast,
       stages: b.stages,
@@ -478,7 +480,8 @@ class ModelBuilder {
         if (b.copyFromCache.has(ins)) return b.copyFromCache.get(ins);
         const target = ins.trigger ?? ins;
         const flag = target.keyword === 'COPY' ? target.flags.find((f) => f.name === 'from') : undefined;
-        const res = flag && flag.value !== undefined ? model.fromTarget(ins, model.expandFlag(ins, flag), flag.range) : undefined;
+        // BuildKit never expands --from: a `$` in it stays unresolved.
+        const res = flag && flag.value !== undefined ? model.fromTarget(ins, flag.value, flag.range) : undefined;
         b.copyFromCache.set(ins, res);
         return res;
       },

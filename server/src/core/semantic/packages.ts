@@ -591,16 +591,13 @@ export function valueOffsets(word: ShWord): number[] | undefined {
 // ---------------------------------------------------------------------------------------------
 // Cleanup commands
 
-/**
- * Whether `cmd` is an `rm` that recursively removes `dir` or its contents (`rm -rf /var/lib/apt/lists/*`,
- * `rm -r /var/lib/apt/lists`). `dir` is given without a trailing slash.
- */
-export function removesDirectory(cmd: ShCommand, dir: string): boolean {
+/** What an `rm` command removes: its path operands, and whether it removes recursively. Undefined for other commands. */
+export function rmTargets(cmd: ShCommand): { paths: string[]; recursive: boolean } | undefined {
   const words = unwrap(cmd);
-  if (!words || words.length === 0 || basename(words[0].value) !== 'rm') return false;
+  if (!words || words.length === 0 || basename(words[0].value) !== 'rm') return undefined;
   let recursive = false;
-  let hit = false;
   let dashes = false;
+  const paths: string[] = [];
   for (const w of words.slice(1)) {
     const v = w.value;
     if (!dashes && v === '--') {
@@ -615,10 +612,22 @@ export function removesDirectory(cmd: ShCommand, dir: string): boolean {
       if (/[rR]/.test(v)) recursive = true;
       continue;
     }
-    const p = v.replace(/\/+$/, '');
-    if (p === dir || p === dir + '/*' || p.startsWith(dir + '/')) hit = true;
+    paths.push(v);
   }
-  return hit && recursive;
+  return { paths, recursive };
+}
+
+/**
+ * Whether `cmd` is an `rm` that recursively removes `dir` or its contents (`rm -rf /var/lib/apt/lists/*`,
+ * `rm -r /var/lib/apt/lists`). `dir` is given without a trailing slash.
+ */
+export function removesDirectory(cmd: ShCommand, dir: string): boolean {
+  const rm = rmTargets(cmd);
+  if (!rm || !rm.recursive) return false;
+  return rm.paths.some((v) => {
+    const p = v.replace(/\/+$/, '');
+    return p === dir || p.startsWith(dir + '/');
+  });
 }
 
 /** The words of a command (name first) with wrappers (`sudo -E`, `env X=1`...) looked through. */
