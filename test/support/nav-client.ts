@@ -28,8 +28,10 @@ export interface NavOptions {
   without?: string[];
 }
 
+export type NavClient = LspClient & { capabilities: Record<string, unknown> };
+
 /** Starts the real server over stdio and initializes it like a full-featured editor. */
-export async function startNav(opts: NavOptions = {}): Promise<LspClient> {
+export async function startNav(opts: NavOptions = {}): Promise<NavClient> {
   const c = new LspClient({ settings: opts.settings, initializationOptions: opts.initializationOptions });
   const textDocument: Record<string, unknown> = {
     synchronization: { didSave: true },
@@ -47,7 +49,7 @@ export async function startNav(opts: NavOptions = {}): Promise<LspClient> {
   };
   for (const k of opts.without ?? []) delete textDocument[k];
   const folders = (opts.folders ?? []).map((f, i) => ({ uri: pathToFileURL(f).href, name: `folder${i}` }));
-  await c.conn.sendRequest('initialize', {
+  const init = await c.conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: process.pid,
     rootUri: folders[0]?.uri ?? null,
     workspaceFolders: folders.length > 0 ? folders : null,
@@ -55,7 +57,7 @@ export async function startNav(opts: NavOptions = {}): Promise<LspClient> {
     initializationOptions: opts.initializationOptions,
   });
   await c.conn.sendNotification('initialized', {});
-  return c;
+  return Object.assign(c, { capabilities: init.capabilities });
 }
 
 export interface Marked {

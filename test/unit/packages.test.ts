@@ -15,6 +15,7 @@ import {
   packageCommand,
   packageCommands,
   removesDirectory,
+  rmTargets,
   valueOffsets,
   type PackageCommand,
 } from '../../server/src/core/semantic/packages';
@@ -248,13 +249,20 @@ test('valueOffsets maps the value through quotes and escapes', () => {
   assert.deepEqual([...w.value].map((_, i) => script[offsets[i]]), [...w.value]);
 });
 
-test('removesDirectory and commandName', () => {
+test('removesDirectory, rmTargets and commandName', () => {
   const cmds = parseShell('rm -rf /var/lib/apt/lists/* && sudo rm -r /var/lib/apt/lists && rm -f /var/lib/apt/lists/x && rm -rf /var/lib/apt/listsX && ls').commands;
   assert.deepEqual(
     cmds.map((c) => removesDirectory(c, '/var/lib/apt/lists')),
     [true, true, false, false, false],
   );
   assert.deepEqual(cmds.map(commandName), ['rm', 'rm', 'rm', 'rm', 'ls']);
+  assert.deepEqual(cmds.map(rmTargets), [
+    { paths: ['/var/lib/apt/lists/*'], recursive: true },
+    { paths: ['/var/lib/apt/lists'], recursive: true },
+    { paths: ['/var/lib/apt/lists/x'], recursive: false },
+    { paths: ['/var/lib/apt/listsX'], recursive: true },
+    undefined,
+  ]);
 });
 
 test('a command reads the same through packageCommand and packageCommands', () => {

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/analyze';
 import { RULES } from '../../server/src/core/rules/index';
-import type { ContextInfo, Rule } from '../../server/src/core/rules/types';
+import type { ContextInfo, Rule, RuleOptions } from '../../server/src/core/rules/types';
 import { applyFirstFixes, renderFindings } from '../support/findings';
 import ignore from '@balena/dockerignore';
 
@@ -35,8 +35,14 @@ function contextFor(dir: string): ContextInfo | undefined {
   return { hasDockerignore: true, isIgnored: (p: string) => ig.ignores(p.replace(/^\.?\//, '')) };
 }
 
-function run(rule: Rule, text: string, context?: ContextInfo) {
-  return analyze(text, { rules: [rule], all: true, context });
+/** Rule options for a fixture folder (options.json), e.g. trusted registries or a label schema. */
+function optionsFor(dir: string): RuleOptions | undefined {
+  const file = join(dir, 'options.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RuleOptions) : undefined;
+}
+
+function run(rule: Rule, text: string, context?: ContextInfo, ruleOptions?: RuleOptions) {
+  return analyze(text, { rules: [rule], all: true, context, ruleOptions });
 }
 
 test('rule ids are unique PascalCase and the registry is sorted', () => {
@@ -65,9 +71,10 @@ for (const rule of RULES) {
     assert.ok(rule.meta.docs.bad.length > 0 && rule.meta.docs.good.length > 0, 'examples');
   });
   test(`${id}: documentation examples`, () => {
-    const bad = run(rule, rule.meta.docs.bad, contextFor(dir));
+    const opts = optionsFor(dir);
+    const bad = run(rule, rule.meta.docs.bad, contextFor(dir), opts);
     assert.ok(bad.findings.some((f) => f.rule === id), `bad example must trigger ${id}`);
-    const good = run(rule, rule.meta.docs.good, contextFor(dir));
+    const good = run(rule, rule.meta.docs.good, contextFor(dir), opts);
     assert.deepEqual(good.findings.filter((f) => f.rule === id).map((f) => f.message), [], `good example must not trigger ${id}`);
     if (rule.meta.fixable) assert.ok(bad.findings.some((f) => f.fixes.length > 0), 'a fixable rule offers a fix on its bad example');
   });
@@ -77,14 +84,15 @@ for (const rule of RULES) {
     assert.ok(existsSync(invalidPath), `missing ${invalidPath}`);
     assert.ok(existsSync(validPath), `missing ${validPath}`);
     const ctx = contextFor(dir);
+    const opts = optionsFor(dir);
     const text = readFileSync(invalidPath, 'utf8');
-    const a = run(rule, text, ctx);
+    const a = run(rule, text, ctx, opts);
     assert.ok(a.findings.length > 0, 'invalid.Dockerfile must produce findings');
     assert.deepEqual(a.failures, []);
     let snap = renderFindings(text, a.findings) + '\n';
     if (a.findings.some((f) => f.fixes.length > 0)) {
       const fixed = applyFirstFixes(text, a.findings);
-      const after = run(rule, fixed, ctx);
+      const after = run(rule, fixed, ctx, opts);
       // A fix never breaks the file: no new syntax problem appears.
       assert.ok(analyze(fixed, { rules: [] }).ast.problems.length <= a.ast.problems.length, 'fix introduced a syntax problem');
       snap += '\n--- after fixes ---\n' + fixed + (fixed.endsWith('\n') ? '' : '\n');
@@ -93,7 +101,7 @@ for (const rule of RULES) {
     const snapPath = join(dir, 'invalid.snap');
     if (update || (!existsSync(snapPath) && !process.env.CI)) writeFileSync(snapPath, snap);
     assert.equal(snap, readFileSync(snapPath, 'utf8'));
-    const valid = run(rule, readFileSync(validPath, 'utf8'), ctx);
+    const valid = run(rule, readFileSync(validPath, 'utf8'), ctx, opts);
     assert.deepEqual(valid.findings.map((f) => `${f.rule}: ${f.message}`), []);
   });
 }

@@ -321,9 +321,13 @@ test('parseShell: heredoc bodies and substitutions are located', () => {
   assert.deepEqual(r.heredoc, { delimiter: 'EOF', expand: true, body: { start: 14, end: 28 } });
   assert.equal(t.slice(r.heredoc!.body!.start, r.heredoc!.body!.end), 'line $(id -u)\n');
   assert.deepEqual(s.substitutions.map((x) => [x.kind, t.slice(x.start, x.end)]), [
+    ['command', '$(id -u)'],
     ['backtick', '`date`'],
     ['arithmetic', '$((1+1))'],
   ]);
+  // An unquoted body's substitutions run; a quoted body is data.
+  assert.deepEqual(s.commands.map(fmt), ['cat <<EOF >/x', '1S: id -u', 'echo `date` $((1+1))', '1S: date']);
+  assert.deepEqual(parseShell("cat <<'EOF'\n$(id -u)\nEOF").commands.map(fmt), ['cat <<EOF']);
 });
 
 test('parseShell: dialect is recorded, parsing is the same', () => {
@@ -393,6 +397,19 @@ test('scriptsOf: heredoc fed to a shell, plain heredoc data is not a script', ()
   assert.deepEqual(r[1].list[1].script.commands.map(fmt), ['source /etc/os-release']);
   assert.deepEqual(r[2].list.map((s) => s.form), ['shell']);
   assert.deepEqual(r[2].list[0].script.commands.map(fmt), ['cat <<EOF >/etc/motd']);
+});
+
+test('scriptsOf: heredocs are appended to the shell text as BuildKit does, offsets map back', () => {
+  const df = 'FROM debian\nRUN cat <<EOF > /etc/motd && echo done\nbuilt by $(id -un)\nEOF\n';
+  const [s] = scripts(df)[1].list;
+  assert.equal(s.script.text, 'cat <<EOF > /etc/motd && echo done\nbuilt by $(id -un)\nEOF');
+  assert.deepEqual(s.script.commands.map(fmt), ['cat <<EOF >/etc/motd', 'echo done', '1S: id -un']);
+  const id = s.script.commands[2].name!;
+  const sp = s.toSource(id.start, s.script.commands[2].end);
+  assert.equal(df.slice(sp.start, sp.end), 'id -un');
+  const body = s.script.commands[0].redirects[0].heredoc!.body!;
+  const bsp = s.toSource(body.start, body.end);
+  assert.equal(df.slice(bsp.start, bsp.end), 'built by $(id -un)\n');
 });
 
 test('scriptsOf: exec form sh -c', () => {

@@ -7,7 +7,7 @@
  * lines, comment text, quoted strings, JSON arrays or any argument text. The one place where it changes
  * whitespace that BuildKit keeps is the start of a continuation line (the line is joined to the previous
  * one with its indentation), and it does so only where that whitespace separates words and is not
- * quoted, as the argument parser of that instruction reads it (see `joinIsSafe`). Formatting twice gives
+ * quoted, as the argument parser of that instruction reads it (see `separatesWords` and `unsafeAt`). Formatting twice gives
  * the same text.
  */
 import type { Analysis } from '../analyze';
@@ -240,11 +240,23 @@ function planInstruction(a: FormatInput, ins: Instruction, lines: LineIndex, pla
   }
 
   // Continuation lines: indent where the join is safe.
-  if (!consistent) return;
-  const modeRegions = regions(a, ins, target, segments, text);
-  for (let k = 1; k < segments.length; k++) {
-    const seg = segments[k];
-    if (joinIsSafe(logical, seg, modeRegions, ast.escape, options.continuationIndent, text)) plans[seg.line].indent = options.continuationIndent;
+  if (!consistent || segments.length < 2) return;
+  const r = regions(a, ins, target, segments, text);
+  const escape = ast.escape;
+  const joins = segments.slice(1);
+  // One scan per region for every join (sorted), so long instructions stay linear.
+  const flagJoins = joins.filter((sg) => sg.logical <= r.argsStart).map((sg) => sg.logical);
+  const argJoins = joins.filter((sg) => sg.logical > r.argsStart).map((sg) => sg.logical);
+  const unsafe = new Map<number, boolean>();
+  const flagStates = unsafeAt(logical, 0, [...flagJoins, ...(argJoins.length > 0 ? [r.argsStart] : [])], 'flags', escape);
+  flagJoins.forEach((j, k) => unsafe.set(j, flagStates[k]));
+  if (argJoins.length > 0) {
+    const flagsOpen = flagStates[flagStates.length - 1];
+    const argStates = unsafeAt(logical, r.argsStart, argJoins, r.argsMode, escape);
+    argJoins.forEach((j, k) => unsafe.set(j, flagsOpen || argStates[k]));
+  }
+  for (const seg of joins) {
+    if (!unsafe.get(seg.logical) && separatesWords(logical, seg, escape, options.continuationIndent, text)) plans[seg.line].indent = options.continuationIndent;
   }
 }
 
@@ -298,87 +310,75 @@ function isPosixShell(shell: readonly string[]): boolean {
 const isBlankChar = (c: string | undefined) => c === ' ' || c === '\t';
 
 /**
- * Whether the indentation at the start of a continuation segment may change: it must separate words both
- * before and after the change (never join or split a word), and it must be outside quotes as the
- * instruction's argument parser reads them.
+ * Whether the indentation at the start of a continuation segment separates words both before and after
+ * it is changed (so no word is joined or split). Quoting is checked separately (`unsafeAt`).
  */
-function joinIsSafe(logical: string, seg: Segment, r: Regions, escape: string, indent: number, text: string): boolean {
+function separatesWords(logical: string, seg: Segment, escape: string, indent: number, text: string): boolean {
   const j = seg.logical;
   const isEsc = (c: string | undefined) => c === '\\' || c === escape;
   const prev = logical[j - 1];
-  const prevIsBoundary = isBlankChar(prev) && !isEsc(logical[j - 2]);
   if (isEsc(prev)) return false;
+  const prevIsBoundary = isBlankChar(prev) && !isEsc(logical[j - 2]);
   const leading = isBlankChar(text[seg.source]);
-  if (!(prevIsBoundary || leading)) return false;
-  if (!(prevIsBoundary || indent > 0)) return false;
-  // A whitespace-only segment followed by nothing else must not become the end of the arguments' text.
-  if (j <= r.argsStart) return !insideQuotes(logical, 0, j, 'flags', escape);
-  if (insideQuotes(logical, 0, r.argsStart, 'flags', escape)) return false;
-  return !insideQuotes(logical, r.argsStart, j, r.argsMode, escape);
+  return (prevIsBoundary || leading) && (prevIsBoundary || indent > 0);
 }
 
 /**
- * Whether offset `to` of `s`, scanning from `from`, is inside a quoted string under `mode`'s rules.
- * Where the rules get subtle it answers true: unsure means "do not touch".
+ * For each offset in `queries` (ascending, at or after `from`): whether it is inside a quoted string (or
+ * `${...}`, backticks...) under `mode`'s rules, scanning `s` once from `from`. Where the rules get subtle
+ * the answer is true from there on: unsure means "do not touch".
  */
-function insideQuotes(s: string, from: number, to: number, mode: Mode, escape: string): boolean {
-  if (mode === 'never') return true;
-  if (mode === 'fields') return false;
-  if (mode === 'shell') return shellUnsafe(s, from, to);
+function unsafeAt(s: string, from: number, queries: readonly number[], mode: Mode, escape: string): boolean[] {
+  const out: boolean[] = [];
+  if (queries.length === 0) return out;
+  if (mode === 'never' || mode === 'fields') return queries.map(() => mode === 'never');
   const esc = mode === 'words' ? escape : '\\';
-  let quote = '';
-  for (let i = from; i < to; i++) {
-    const c = s[i];
-    if (mode === 'strict') {
-      if (c === '"' || c === "'") return true;
-      continue;
-    }
-    if (!quote) {
-      if (c === esc) i++;
-      else if (c === '"' || c === "'") quote = c;
-      continue;
-    }
-    if (c === quote) quote = '';
-    else if (c === esc && (quote === '"' || mode === 'flags')) i++;
-  }
-  return quote !== '';
-}
-
-/**
- * POSIX shell text: true when offset `to` is inside quotes, `${...}` or backticks (where whitespace is
- * data), or the text is too unusual to tell. Command substitution `$(...)` and parentheses nest with
- * their own quoting; at their top level whitespace only separates words.
- */
-function shellUnsafe(s: string, from: number, to: number): boolean {
   const stack: string[] = [];
-  for (let i = from; i < to; i++) {
+  let giveUp = false;
+  let q = 0;
+  const state = () => giveUp || stack.some((x) => x !== '(');
+  const last = queries[queries.length - 1];
+  for (let i = from; i < last && !giveUp; i++) {
+    while (q < queries.length && queries[q] <= i) out[q++] = state();
     const c = s[i];
     const top = stack.length > 0 ? stack[stack.length - 1] : '';
+    if (mode === 'strict') {
+      if (c === '"' || c === "'") giveUp = true;
+      continue;
+    }
+    if (mode !== 'shell') {
+      // BuildKit's word and flag splitters: one level of quotes.
+      if (!top) {
+        if (c === esc) i++;
+        else if (c === '"' || c === "'") stack.push(c);
+      } else if (c === top) stack.pop();
+      else if (c === esc && (top === '"' || mode === 'flags')) i++;
+      continue;
+    }
+    // POSIX shell: command substitution and parentheses nest with their own quoting.
     if (top === "'") {
       if (c === "'") stack.pop();
       continue;
     }
-    if (top === '`') return true;
+    if (top === '`') {
+      giveUp = true;
+      continue;
+    }
     if (c === '\\') {
       i++;
       continue;
     }
     if (top === '${') {
       if (c === '}') stack.pop();
-      else if (c === '"' || c === "'" || c === '`' || (c === '$' && s[i + 1] === '(')) return true;
+      else if (c === '"' || c === "'" || c === '`' || (c === '$' && s[i + 1] === '(')) giveUp = true;
       else if (c === '$' && s[i + 1] === '{') {
         stack.push('${');
         i++;
       }
       continue;
     }
-    if (c === '$' && s[i + 1] === '(') {
-      stack.push('(');
-      i++;
-      continue;
-    }
-    if (c === '$' && s[i + 1] === '{') {
-      stack.push('${');
+    if (c === '$' && (s[i + 1] === '(' || s[i + 1] === '{')) {
+      stack.push(s[i + 1] === '(' ? '(' : '${');
       i++;
       continue;
     }
@@ -394,7 +394,8 @@ function shellUnsafe(s: string, from: number, to: number): boolean {
     else if (c === '(') stack.push('(');
     else if (c === ')' && top === '(') stack.pop();
   }
-  return stack.some((x) => x !== '(');
+  while (q < queries.length) out[q++] = state();
+  return out;
 }
 
 /** Go's unicode.IsSpace, as the parser skips leading space. */

@@ -26,6 +26,7 @@ const isBlank = (ch: string | undefined) => ch === ' ' || ch === '\t' || ch === 
 
 /** The run of non-blank characters around `offset` inside `within`. */
 function wordAround(text: string, offset: number, within: Span): Span | undefined {
+  if (offset < within.start || offset > within.end) return undefined;
   let s = offset;
   let e = offset;
   while (s > within.start && !isBlank(text[s - 1])) s--;

@@ -84,7 +84,7 @@ function build(model: SemanticModel): SemanticToken[] {
   for (const d of ast.directives) {
     directiveStarts.add(d.range.start);
     if (d.known) {
-      push({ start: d.range.start, end: d.nameRange.start }, T.comment);
+      push({ start: d.range.start, end: d.range.start + 1 }, T.comment);
       push(d.nameRange, T.macro);
       push(d.valueRange, T.string);
     } else push(d.range, T.comment);

@@ -14,7 +14,7 @@ export default defineRule({
     fixable: true,
     docs: {
       rationale:
-        'The builder lower-cases stage names (`AS Builder` defines the stage `builder`), so a mixed-case name reads as if case mattered when it does not, and `--target Builder` and `--from=Builder` only work because of that silent folding. Writing the name in lower case avoids the confusion.',
+        'The builder lower-cases stage names: `AS Builder` defines the stage `builder`. `COPY --from=Builder` and `--target Builder` still find it, but `FROM Builder` does not (FROM matches stage names exactly, so it tries to pull an image called Builder). Writing the name in lower case avoids the confusion; the quick fix lower-cases the references too.',
       bad: 'FROM golang:1.22 AS BuildStage\nRUN go build -o /app .\n\nFROM alpine:3.20\nCOPY --from=BuildStage /app /app\n',
       good: 'FROM golang:1.22 AS build-stage\nRUN go build -o /app .\n\nFROM alpine:3.20\nCOPY --from=build-stage /app /app\n',
     },
@@ -27,7 +27,9 @@ export default defineRule({
       if (name.value === name.value.toLowerCase()) continue;
       const lower = name.value.toLowerCase();
       const edits: TextEdit[] = [{ range: name.range, newText: lower }, ...referenceEdits(ctx, stage, lower)];
-      ctx.report(name.range, `Stage name '${name.value}' should be lowercase: the builder reads it as '${lower}' anyway.`, {
+      const broken = ctx.model.stages.find((o) => o.index > stage.index && o.base.raw !== lower && o.base.raw.toLowerCase() === lower);
+      const note = broken ? ` FROM ${broken.base.raw} on line ${broken.from.startLine + 1} does not find it: FROM matches stage names exactly, in lower case.` : '';
+      ctx.report(name.range, `Stage name '${name.value}' should be lowercase: the builder reads it as '${lower}' anyway.${note}`, {
         fixes: [{ title: `Rename the stage to ${lower}`, edits, preferred: true }],
       });
     }
@@ -40,9 +42,11 @@ function referenceEdits(ctx: RuleContext, stage: Stage, lower: string): TextEdit
   const fix = (value: string, range: { start: number; end: number } | undefined) => {
     if (range && value !== lower && value.toLowerCase() === lower && range.end - range.start === value.length) edits.push({ range, newText: lower });
   };
+  // `FROM BuildStage` does not even find the stage (BuildKit matches FROM against the lower-cased
+  // names exactly); lower-casing it too makes it refer to the stage, as written.
   for (const other of ctx.model.stages) {
-    if (other.index <= stage.index) continue;
-    if (other.base.stage === stage) fix(other.base.raw, other.base.range);
+    if (other.index <= stage.index || other.base.raw.includes('$')) continue;
+    fix(other.base.raw, other.base.range);
   }
   for (const ins of ctx.ast.instructions) {
     const target = ins.trigger ? undefined : ins;

@@ -9,7 +9,11 @@ import { inCase, indentationAt, lineBreakOf, lineStartAt, nearMiss } from './uti
 /** Instructions whose arguments BuildKit expands with its reporting expander (EXPOSE is expanded apart and not reported). */
 const CHECKED_INSTRUCTIONS = new Set(['ADD', 'ARG', 'COPY', 'ENV', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
 /** Flags BuildKit expands with the same expander, per instruction. */
-const CHECKED_FLAGS: Readonly<Record<string, readonly string[]>> = { ADD: ['chown', 'checksum'], COPY: ['chown'], RUN: ['mount'] };
+const CHECKED_FLAGS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['ADD', ['chown', 'checksum']],
+  ['COPY', ['chown']],
+  ['RUN', ['mount']],
+]);
 /** BuildKit's nonEnvArgs: never put in the environment, never reported. */
 const NON_ENV_ARGS = new Set(['BUILDKIT_SBOM_SCAN_CONTEXT', 'BUILDKIT_SBOM_SCAN_STAGE']);
 /**
@@ -58,7 +62,7 @@ function isChecked(ref: VarRef): boolean {
   const ins = ref.instruction;
   if (ins.trigger) return false;
   const flag = ins.flags.find((f) => ref.range.start >= f.range.start && ref.range.start < f.range.end);
-  if (flag) return (CHECKED_FLAGS[ins.keyword] ?? []).includes(flag.name);
+  if (flag) return (CHECKED_FLAGS.get(ins.keyword) ?? []).includes(flag.name);
   return CHECKED_INSTRUCTIONS.has(ins.keyword);
 }
 
@@ -70,13 +74,13 @@ function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<strin
   const inScope = new Set<string>([...ctx.model.scopeAt(first.instruction).keys(), ...inherited, 'PATH']);
   const guess = later || globalNames.has(name) ? undefined : nearMiss(name, inScope) ?? nearMiss(name, globalNames);
 
-  if (later && later.instruction === first.instruction) {
+  if (later && later.instruction === first.instruction && later.kind === 'ENV') {
     ctx.report(first.range, `Usage of undefined variable '$${name}': it is set by this same ${later.kind} instruction, whose values are all expanded before any of them is set. Set it in an earlier ${later.kind}.`);
     return;
   }
   if (later) {
-    const line = later.instruction!.startLine + 1;
-    ctx.report(first.range, `Usage of undefined variable '$${name}': it is declared by the ${later.kind} on line ${line}, after this use, so it expands to an empty string here.`);
+    const where = later.instruction === first.instruction ? `later in this ${later.kind}` : `by the ${later.kind} on line ${later.instruction!.startLine + 1}`;
+    ctx.report(first.range, `Usage of undefined variable '$${name}': it is declared ${where}, after this use, so it expands to an empty string here.`);
     return;
   }
   if (globalNames.has(name)) {
@@ -108,20 +112,20 @@ function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<strin
 }
 
 /**
- * A declaration of the name later in the same stage, or earlier in the same ENV/ARG instruction. A
- * self-reference (`ENV LD_LIBRARY_PATH=$LD_LIBRARY_PATH:/opt/lib`) is not one: the value may come from
- * the base image.
+ * A declaration of the name after the use in the same stage, or in the same ENV instruction (whose
+ * values are all expanded before any is set). A self-reference (`ENV LD_LIBRARY_PATH=$LD_LIBRARY_PATH:/x`)
+ * is not one: the value may come from the base image.
  */
 function laterDeclaration(ctx: RuleContext, stage: Stage, ref: VarRef, name: string): VarDecl | undefined {
   const ins = ref.instruction;
   return ctx.model.decls.find((d) => {
     if (d.stage !== stage || d.name !== name || !d.instruction || d.instruction.range.start < ins.range.start) return false;
     if (d.instruction !== ins) return true;
-    // Same instruction: only a pair before the one holding the reference (ENV sees none of its own pairs).
-    return d.pair !== undefined && d.pair.range.end <= ref.range.start && d.kind === 'ENV';
+    if (!d.pair || (ref.range.start >= d.pair.range.start && ref.range.start < d.pair.range.end)) return false;
+    // ARG pairs are processed in order: only a later pair counts.
+    return d.kind === 'ENV' || d.pair.range.start >= ref.range.end;
   });
 }
-
 
 /** The first instruction of the stage that uses the name, so that every finding for it gets the same fix. */
 function firstUse(ctx: RuleContext, stage: Stage, name: string): Instruction {

@@ -324,8 +324,8 @@ export function appendCommandEdit(text: string, entry: InstructionScript, comman
 
 /**
  * The candidate that `name` is most likely a typo of, for variable names: a small edit distance
- * (case-insensitive, at most one edit per four characters), or undefined. Stricter than `suggest`,
- * for checks that only report when a typo is likely.
+ * (case-insensitive, at most one edit per four characters, so names under four characters only match
+ * in another case), or undefined. Stricter than `suggest`, for checks that only report when a typo is likely.
  */
 export function nearMiss(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
@@ -334,7 +334,7 @@ export function nearMiss(name: string, candidates: Iterable<string>): string | u
   for (const c of candidates) {
     if (c === name) continue;
     const dist = editDistance(lower, c.toLowerCase());
-    const limit = Math.max(1, Math.floor(Math.min(name.length, c.length) / 4));
+    const limit = Math.floor(Math.min(name.length, c.length) / 4);
     if (dist <= limit && dist < bestD) {
       best = c;
       bestD = dist;

@@ -66,6 +66,12 @@ export function dialectOfShebang(body: string): { dialect: ScriptDialect; shell:
   return { dialect: 'skip', shell };
 }
 
+function leadingTabs(text: string, at: number): number {
+  let n = 0;
+  while (text[at + n] === '\t') n++;
+  return n;
+}
+
 function baseName(p: string): string {
   return p.replace(/^.*[\\/]/, '').replace(/\.exe$/i, '').toLowerCase();
 }
@@ -122,7 +128,31 @@ function computeScripts(model: SemanticModel, ins: Instruction): InstructionScri
       out.push(entry(h.body, bang ? bang.dialect : shellDialect, bang ? bang.shell : shell, 'heredoc', (s, e) => ({ start: base + s, end: base + e })));
       return out;
     }
-    const main = entry(st.text, shellDialect, shell, 'shell', mapShell);
+    // BuildKit appends the heredocs to the command it gives the shell: `cmd <<EOF\nbody\nEOF`. Parse the
+    // text the shell gets, so unquoted bodies' substitutions count and offsets map back piecewise.
+    let text = st.text;
+    const pieces: { at: number; len: number; source: number }[] = [];
+    for (const h of heredocs) {
+      text += '\n';
+      pieces.push({ at: text.length, len: h.body.length, source: h.bodyRange.start });
+      text += h.body;
+      const term = h.terminatorRange ? h.terminatorRange.start : h.bodyRange.end;
+      pieces.push({ at: text.length, len: h.name.length, source: term + (h.chomp ? leadingTabs(model.ast.text, term) : 0) });
+      text += h.name;
+    }
+    const mapAll = (s: number, e: number): Span => {
+      if (s <= st.text.length) return mapShell(s, Math.min(e, st.text.length));
+      for (let i = pieces.length - 1; i >= 0; i--) {
+        const p = pieces[i];
+        if (s >= p.at) {
+          const a = Math.min(s, p.at + p.len) - p.at;
+          const b = Math.min(Math.max(e, s), p.at + p.len) - p.at;
+          return { start: p.source + a, end: p.source + b };
+        }
+      }
+      return mapShell(s, e);
+    };
+    const main = entry(text, shellDialect, shell, 'shell', pieces.length ? mapAll : mapShell);
     out.push(main);
     if (shellDialect === 'skip') return out;
     // Heredoc bodies fed to a shell: `bash <<EOF`, `sh -eux <<'EOF'`.

@@ -73,6 +73,7 @@ interface Pending {
   redirect: MRedirect;
   delimiter: string;
   strip: boolean;
+  ctx: Ctx;
 }
 
 /** Characters that end an unquoted word. */
@@ -243,6 +244,28 @@ class Parser {
       // Unterminated: bash warns and uses the rest of the text.
       if (!body && bodyStart < this.lim) body = { start: bodyStart, end: this.lim };
       if (h.redirect.heredoc) h.redirect.heredoc.body = body;
+      if (body && h.redirect.heredoc?.expand) this.scanExpansions(h.ctx, body.start, body.end);
+    }
+  }
+
+  /** The substitutions of an unquoted heredoc body: `$(cmd)` and backticks there run too. */
+  private scanExpansions(ctx: Ctx, start: number, end: number): void {
+    const save = this.pos;
+    const savedLim = this.lim;
+    this.lim = end;
+    this.pos = start;
+    const none: Var[] = [];
+    try {
+      while (this.pos < this.lim) {
+        const c = this.text[this.pos];
+        if (c === '\\') this.pos += 2;
+        else if (c === '$') this.readDollar(ctx, true, none);
+        else if (c === '`') this.readBacktick(ctx, true);
+        else this.pos++;
+      }
+    } finally {
+      this.lim = savedLim;
+      this.pos = save;
     }
   }
 
@@ -831,7 +854,7 @@ class Parser {
     if (op === '<<' || op === '<<-') {
       const delimiter = target ? target.value : '';
       r.heredoc = { delimiter, expand: !target?.quoted, body: undefined };
-      if (target) this.pending.push({ redirect: r, delimiter, strip: op === '<<-' });
+      if (target) this.pending.push({ redirect: r, delimiter, strip: op === '<<-', ctx });
     }
     return r;
   }
