@@ -21,9 +21,10 @@ import { codeAction, FIX_ALL_KIND } from './lsp/handlers/code-action';
 import type { HandlerModule, ServerContext } from './lsp/context';
 import { editingModule } from './lsp/handlers/editing';
 import { navigationModule } from './lsp/handlers/navigation';
+import { imagesModule } from './lsp/handlers/images';
 
 /** Feature modules: each announces its capabilities and registers its handlers. */
-const MODULES: readonly HandlerModule[] = [editingModule, navigationModule];
+const MODULES: readonly HandlerModule[] = [editingModule, navigationModule, imagesModule];
 
 const VERSION = '0.1.0';
 

@@ -53,6 +53,38 @@ test('grammar file: scope name and every #include resolves', () => {
   assert.ok(includes.has('source.shell'), 'shell text should include source.shell');
 });
 
+test('grammar file: the *-bt (escape=`) rules mirror the base rules', () => {
+  const raw = JSON.parse(readFileSync(GRAMMAR_PATH, 'utf8')) as { repository: Record<string, unknown> };
+  // Same structure, scopes and includes; only the regexes (escape character) may differ.
+  const REGEX_KEYS = new Set(['match', 'begin', 'end', 'while']);
+  const normalize = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(normalize);
+    if (node && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node)) {
+        if (REGEX_KEYS.has(k)) out[k] = '<regex>';
+        else if (k === 'include' && typeof v === 'string') out[k] = v.replace(/-bt$/, '');
+        else out[k] = normalize(v);
+      }
+      return out;
+    }
+    return node;
+  };
+  const names = Object.keys(raw.repository);
+  const bt = names.filter((n) => n.endsWith('-bt'));
+  assert.ok(bt.length > 20, 'expected backtick copies of the rules');
+  for (const name of bt) {
+    const base = name.slice(0, -3);
+    assert.ok(base in raw.repository, `${name} has no base rule`);
+    assert.deepEqual(normalize(raw.repository[name]), normalize(raw.repository[base]), `${name} differs from ${base}`);
+  }
+  const shared = new Set(['comment', 'blank-continuation-line', 'keep-alive', 'heredoc-marker', 'escape-backtick-mode']);
+  for (const name of names) {
+    if (name.endsWith('-bt') || name.startsWith('directive') || shared.has(name)) continue;
+    assert.ok(`${name}-bt` in raw.repository, `${name} has no -bt copy`);
+  }
+});
+
 // ---------------------------------------------------------------- snapshots
 
 const snapshots = readdirSync(SNAPSHOT_DIR)

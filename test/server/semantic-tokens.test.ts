@@ -232,7 +232,7 @@ test('a 7,000-line file: invariants hold, and a range request returns the tokens
   const { uri, data } = await tokensOf(text);
   checkInvariants('large', text, data);
   const all = decode(data);
-  assert.ok(all.length > 10_000, `tokens: ${all.length}`);
+  assert.ok(all.length > 5000, `tokens: ${all.length}`);
   const range = { start: { line: 3000, character: 0 }, end: { line: 3100, character: 0 } };
   const r = await c.request<{ data: number[] }>('textDocument/semanticTokens/range', { textDocument: { uri }, range });
   const part = decode(r.data);

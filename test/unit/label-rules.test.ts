@@ -60,8 +60,9 @@ test('MissingLabel: every schema label, per image stage, inherited from base sta
   assert.deepEqual(run(missingLabel, text, opts), ['5:6 base']);
   // A schema with every label present: nothing.
   assert.deepEqual(run(missingLabel, 'FROM alpine:3.20\nLABEL author=me\n', { labelSchema: { author: 'text' } }), []);
-  // An empty schema requires nothing.
+  // An empty schema, or none, requires nothing.
   assert.deepEqual(run(missingLabel, 'FROM alpine:3.20\n', { labelSchema: {} }), []);
+  assert.deepEqual(run(missingLabel, text, {}), []);
 });
 
 test('SuperfluousLabel: strict labels allow only the schema', () => {
@@ -71,12 +72,14 @@ test('SuperfluousLabel: strict labels allow only the schema', () => {
   assert.deepEqual(run(superfluousLabel, text, { labelSchema: SCHEMA, strictLabels: false }), []);
   // Strict labels without a schema: every label is superfluous, as in hadolint.
   assert.deepEqual(run(superfluousLabel, text, { strictLabels: true }), ['2:7 author', '2:17 org.opencontainers.image.title', '2:52 build-host']);
+  // No configuration: nothing.
+  assert.deepEqual(run(superfluousLabel, text, {}), []);
 });
 
-test('EmptyLabel: the schema labels only, when a schema is configured', () => {
+test('EmptyLabel: the schema labels only', () => {
   const text = 'FROM alpine:3.20\nARG V\nLABEL author="" org.opencontainers.image.description="" version=$V contact=""\n';
   assert.deepEqual(run(emptyLabel, text, opts), ['3:7 author=""', '3:68 contact=""']);
-  assert.deepEqual(run(emptyLabel, text, {}), ['3:17 org.opencontainers.image.description=""']);
+  assert.deepEqual(run(emptyLabel, text, {}), []);
 });
 
 test('value rules: the schema types decide which labels are checked', () => {
@@ -100,14 +103,16 @@ test('value rules: the schema types decide which labels are checked', () => {
   assert.deepEqual(run(labelNotGitHash, text, opts), ['7:21 HEAD']);
   assert.deepEqual(run(labelNotSemver, text, opts), ['8:16 1.0']);
   assert.deepEqual(run(labelNotEmail, text, opts), ['9:16 ops at example.com']);
-  // Without a schema the OCI label is checked instead of the schema's.
-  assert.deepEqual(run(labelNotUrl, text, {}), ['4:40 not a url']);
+  // Without a schema nothing is checked, OCI labels included.
+  for (const rule of [labelNotUrl, labelNotRfc3339, labelNotSpdx, labelNotGitHash, labelNotSemver, labelNotEmail]) assert.deepEqual(run(rule, text, {}), [], rule.meta.id);
+  // The OCI label once the schema types it.
+  assert.deepEqual(run(labelNotUrl, text, { labelSchema: { 'org.opencontainers.image.source': 'url' } }), ['4:40 not a url']);
 });
 
 test('value rules: a label typed text accepts anything, variables are not checked', () => {
   const text = 'FROM alpine:3.20\nARG VERSION=dev\nLABEL version="${VERSION}" org.opencontainers.image.version=whatever\n';
   assert.deepEqual(run(labelNotSemver, text, { labelSchema: { version: 'semver', 'org.opencontainers.image.version': 'text' } }), []);
-  assert.deepEqual(run(labelNotSemver, text, {}), ['3:61 whatever']);
+  assert.deepEqual(run(labelNotSemver, text, { labelSchema: { version: 'semver', 'org.opencontainers.image.version': 'semver' } }), ['3:61 whatever']);
 });
 
 test('parseLabelSchema: unknown types count as text', () => {

@@ -61,8 +61,12 @@ test('rule ids are unique PascalCase and the registry is sorted', () => {
   }
 });
 
+// ONLY=RuleA,RuleB limits the per-rule tests (and UPDATE_GOLDEN) to those rules.
+const only = process.env.ONLY ? new Set(process.env.ONLY.split(',').map((s) => s.trim())) : undefined;
+
 for (const rule of RULES) {
   const id = rule.meta.id;
+  if (only && !only.has(id)) continue;
   const dir = join(fixtures, slug(id));
   test(`${id}: metadata and file name`, () => {
     assert.ok(existsSync(join(root, 'server', 'src', 'core', 'rules', `${slug(id)}.ts`)), `rule file ${slug(id)}.ts`);

@@ -85,6 +85,13 @@ const CASES: readonly Case[] = [
     commands: ['echo `uname -m`', '1S: uname -m', 'ARCH=`dpkg --print-architecture`', '1S: dpkg --print-architecture'],
   },
   {
+    name: 'nested backticks are unescaped and parsed',
+    input: 'echo `echo \\`hostname\\` "$x"` && echo "`echo \\"q\\"`"',
+    commands: ['echo `echo \\`hostname\\` "$x"`', '1S: echo `hostname` $x', '2S: hostname', 'echo `echo \\"q\\"`', '1S: echo q'],
+  },
+  { name: 'time is a keyword in bash', input: 'time -p make -j4 all', dialect: 'bash', commands: ['make -j4 all'] },
+  { name: 'time is a command in sh', input: 'time make -j4 all', commands: ['time make -j4 all'] },
+  {
     name: 'arithmetic and parameter expansion',
     input: 'make -j$(( $(nproc) + 1 )) PREFIX=${PREFIX:-/usr/local}',
     commands: ['make -j$(( $(nproc) + 1 )) PREFIX=${PREFIX:-/usr/local}'],

@@ -37,10 +37,20 @@ export interface Analysis {
   readonly failures: readonly RuleFailure[];
 }
 
+/** Parses and builds the semantic model only: what editor features need, without running rules. */
+export function analyzeSyntax(text: string): Analysis {
+  const ast = parse(text);
+  return { text, ast, model: buildModel(ast), findings: [], failures: [] };
+}
+
 /** Analyses a Dockerfile. Never throws. */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const ast = parse(text);
-  const model = buildModel(ast);
+  return runRules(analyzeSyntax(text), options);
+}
+
+/** Runs the rules over an existing syntax analysis (sharing its tree and model). */
+export function runRules(base: Analysis, options: AnalyzeOptions = {}): Analysis {
+  const { text, ast, model } = base;
   const rules = options.rules ?? RULES;
   const levels = normalizeLevels(options.levels, rules);
   const suppress = collectSuppressions(ast, options.disableIgnorePragma === true, rules);
@@ -50,10 +60,12 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     const id = rule.meta.id;
     const configured = levels.get(id);
     if (configured === 'off') continue;
-    if (!configured && !rule.meta.enabledByDefault && !options.all) continue;
-    if (suppress.fileSkips.has(id)) continue;
     const isBuildkit = rule.meta.equivalents.some((e) => e.startsWith('buildkit:'));
-    if (isBuildkit && suppress.checkSkipAll) continue;
+    // BuildKit's experimental checks (off by default here too) can be enabled by the file itself.
+    const enabledByFile = isBuildkit && !rule.meta.enabledByDefault && (suppress.allExperimental || suppress.experimental.has(id));
+    if (!configured && !rule.meta.enabledByDefault && !options.all && !enabledByFile) continue;
+    if (suppress.fileSkips.has(id)) continue;
+    if (isBuildkit && suppress.checkSkipAll && !enabledByFile) continue;
     let severity: Severity = configured ?? rule.meta.severity;
     if (!configured && isBuildkit && suppress.checkError && rule.meta.category === 'buildkit') severity = 'error';
     const report = (range: Span, message: string, opts: ReportOptions = {}): void => {
@@ -91,6 +103,9 @@ function normalizeLevels(levels: Readonly<Record<string, Level>> | undefined, ru
 }
 
 interface Suppressions {
+  /** BuildKit experimental checks turned on with `# check=experimental=...`. */
+  readonly experimental: Set<string>;
+  readonly allExperimental: boolean;
   readonly fileSkips: Set<string>;
   readonly checkSkipAll: boolean;
   readonly checkError: boolean;
@@ -107,9 +122,11 @@ const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
  * Parses BuildKit's `check` directive value as BuildKit does: `skip=A,B` or `skip=all`, and
  * `error=<bool>`, separated by one `;`. Keys are case-sensitive; `all` counts only on its own.
  */
-export function parseCheckDirective(value: string): { skip: string[]; all: boolean; error: boolean } {
+export function parseCheckDirective(value: string): { skip: string[]; all: boolean; error: boolean; experimental: string[]; allExperimental: boolean } {
   const skip: string[] = [];
+  const experimental: string[] = [];
   let all = false;
+  let allExperimental = false;
   let error = false;
   for (const part of value.split(';')) {
     const eq = part.indexOf('=');
@@ -121,12 +138,19 @@ export function parseCheckDirective(value: string): { skip: string[]; all: boole
       if (ids.length === 1 && ids[0] === 'all') all = true;
       else skip.push(...ids.filter((id) => id !== 'all'));
     } else if (key === 'error') error = GO_TRUE.has(val);
+    else if (key === 'experimental') {
+      const ids = val.split(',').map((s) => s.trim()).filter(Boolean);
+      if (ids.length === 1 && ids[0] === 'all') allExperimental = true;
+      else experimental.push(...ids.filter((id) => id !== 'all'));
+    }
   }
-  return { skip, all, error };
+  return { skip, all, error, experimental, allExperimental };
 }
 
 function collectSuppressions(ast: DockerfileAst, disablePragma: boolean, rules: readonly Rule[]): Suppressions {
   const fileSkips = new Set<string>();
+  const experimental = new Set<string>();
+  let allExperimental = false;
   let checkSkipAll = false;
   let checkError = false;
   const addIds = (set: Set<string>, list: string[]) => {
@@ -141,6 +165,8 @@ function collectSuppressions(ast: DockerfileAst, disablePragma: boolean, rules: 
     checkSkipAll = checkSkipAll || c.all;
     checkError = checkError || c.error;
     addIds(fileSkips, c.skip);
+    addIds(experimental, c.experimental);
+    allExperimental = allExperimental || c.allExperimental;
   }
   // Comment-based suppressions attach to the next instruction.
   const perInstruction: { span: Span; ids: Set<string> }[] = [];
@@ -171,6 +197,8 @@ function collectSuppressions(ast: DockerfileAst, disablePragma: boolean, rules: 
     perInstruction.push({ span: target.fullRange, ids: set });
   }
   return {
+    experimental,
+    allExperimental,
     fileSkips,
     checkSkipAll,
     checkError,

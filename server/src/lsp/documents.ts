@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis, type AnalyzeOptions } from '../core/analyze';
+import { analyzeSyntax, runRules, type Analysis, type AnalyzeOptions } from '../core/analyze';
 import type { Finding } from '../core/rules/types';
 import { contextInfo } from '../host/build-context';
 import { findHadolintConfig, loadHadolintConfig, type LoadedConfig } from '../host/hadolint-config';
@@ -43,13 +43,21 @@ export function looksBinary(text: string): boolean {
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
   private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentAnalysis> }>();
+  /** Parse + semantic model per document version, shared by the full analysis and by editor features. */
+  private readonly syntaxCache = new Map<string, { version: number; analysis: Analysis }>();
   /** Trust of the workspace: untrusted workspaces do not read config files from disk. */
   trusted = true;
 
   constructor(private readonly settings: SettingsStore) {
     this.documents.onDidClose((e) => {
       this.cache.delete(e.document.uri);
+      this.syntaxCache.delete(e.document.uri);
       this.settings.forget(e.document.uri);
+    });
+    // A re-opened document may have the same version number with different text.
+    this.documents.onDidOpen((e) => {
+      this.cache.delete(e.document.uri);
+      this.syntaxCache.delete(e.document.uri);
     });
   }
 
@@ -70,6 +78,32 @@ export class DocumentStore {
 
   invalidateAll(): void {
     this.cache.clear();
+  }
+
+  /**
+   * The syntax tree and semantic model of the current version, without rule findings: cheap, so
+   * completion, hover and the like never wait for the rules. Undefined for unknown documents.
+   */
+  syntax(uri: string): Analysis | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const hit = this.syntaxCache.get(uri);
+    if (hit && hit.version === doc.version) return hit.analysis;
+    const text = doc.getText();
+    let analysis: Analysis;
+    if (looksBinary(text) || text.length > MAX_ANALYSED_BYTES) analysis = { ...analyzeSyntax(''), text };
+    else analysis = analyzeSyntax(text);
+    this.syntaxCache.set(uri, { version: doc.version, analysis });
+    return analysis;
+  }
+
+  /** Like `analysis`, but with the syntax-only analysis: for features that need no findings. */
+  syntaxAnalysis(uri: string): Promise<DocumentAnalysis> | undefined {
+    const doc = this.documents.get(uri);
+    const analysis = this.syntax(uri);
+    if (!doc || !analysis) return undefined;
+    const version = doc.version;
+    return this.settings.get(uri).then((settings) => ({ uri, version, analysis, settings, config: undefined, skipped: undefined }));
   }
 
   private async compute(doc: TextDocument): Promise<DocumentAnalysis> {
@@ -94,15 +128,15 @@ export class DocumentStore {
       disableIgnorePragma: config?.disableIgnorePragma,
     };
     let analysis: Analysis;
+    const base = this.syntax(doc.uri) ?? analyzeSyntax(text);
     if (looksBinary(text)) {
       skipped = 'This file contains NUL bytes and looks binary: Dockwright did not analyse it.';
-      analysis = analyze('', { ...options, rules: [] });
-      analysis = { ...analysis, text };
+      analysis = base;
     } else if (text.length > MAX_ANALYSED_BYTES) {
       skipped = `This file is ${(text.length / 1048576).toFixed(1)} MB: Dockwright analyses files up to ${MAX_ANALYSED_BYTES / 1048576} MB, so checks and editor features were skipped for it.`;
-      analysis = { ...analyze('', { ...options, rules: [] }), text };
+      analysis = base;
     } else {
-      analysis = analyze(text, options);
+      analysis = runRules(base, options);
     }
     return { uri: doc.uri, version: doc.version, analysis, settings, config, skipped };
   }

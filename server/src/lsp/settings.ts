@@ -10,13 +10,31 @@ export interface Settings {
   readonly lint: { readonly enableAll: boolean };
   readonly hadolint: { readonly configFile: string };
   readonly format: { readonly instructionCasing: 'upper' | 'lower' | 'preserve'; readonly continuationIndent: number };
+  readonly images: ImageSettings;
 }
+
+/** `dockwright.images.*`: where image sizes, digests and tags may come from. */
+export interface ImageSettings {
+  /** Ask registries (and the local engine) at all. */
+  readonly online: boolean;
+  /** Deadline of one registry exchange. */
+  readonly timeoutMs: number;
+  /** How long a tag's digest, a tag list or a fault is believed before it is checked again. */
+  readonly cacheTtlHours: number;
+  /** The platform sizes are shown for when FROM has no --platform. */
+  readonly defaultPlatform: string;
+  /** Registry hosts (`host[:port]`) that may be reached over plain http, besides localhost/127.0.0.1. */
+  readonly extraRegistries: readonly string[];
+}
+
+export const DEFAULT_IMAGE_SETTINGS: ImageSettings = { online: true, timeoutMs: 5000, cacheTtlHours: 24, defaultPlatform: 'linux/amd64', extraRegistries: [] };
 
 export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   lint: { enableAll: false },
   hadolint: { configFile: '' },
   format: { instructionCasing: 'upper', continuationIndent: 4 },
+  images: DEFAULT_IMAGE_SETTINGS,
 };
 
 const LEVELS = new Set(['off', 'hint', 'info', 'warning', 'error']);
@@ -34,6 +52,7 @@ export function normalizeSettings(raw: unknown): Settings {
   const lint = (o.lint && typeof o.lint === 'object' ? o.lint : {}) as Record<string, unknown>;
   const hadolint = (o.hadolint && typeof o.hadolint === 'object' ? o.hadolint : {}) as Record<string, unknown>;
   const format = (o.format && typeof o.format === 'object' ? o.format : {}) as Record<string, unknown>;
+  const images = (o.images && typeof o.images === 'object' ? o.images : {}) as Record<string, unknown>;
   const casing = format.instructionCasing;
   const indent = Number(format.continuationIndent);
   return {
@@ -44,6 +63,24 @@ export function normalizeSettings(raw: unknown): Settings {
       instructionCasing: casing === 'lower' || casing === 'preserve' ? casing : 'upper',
       continuationIndent: Number.isInteger(indent) && indent >= 0 && indent <= 16 ? indent : 4,
     },
+    images: normalizeImageSettings(images),
+  };
+}
+
+function normalizeImageSettings(o: Record<string, unknown>): ImageSettings {
+  const d = DEFAULT_IMAGE_SETTINGS;
+  const timeout = Number(o.timeoutMs);
+  const ttl = Number(o.cacheTtlHours);
+  const platform = typeof o.defaultPlatform === 'string' && /^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_]+)?$/i.test(o.defaultPlatform.trim()) ? o.defaultPlatform.trim().toLowerCase() : d.defaultPlatform;
+  const hosts = Array.isArray(o.extraRegistries)
+    ? o.extraRegistries.filter((h): h is string => typeof h === 'string' && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(h.trim())).map((h) => h.trim().toLowerCase())
+    : [];
+  return {
+    online: typeof o.online === 'boolean' ? o.online : d.online,
+    timeoutMs: Number.isFinite(timeout) && timeout >= 100 && timeout <= 120_000 ? Math.round(timeout) : d.timeoutMs,
+    cacheTtlHours: Number.isFinite(ttl) && ttl >= 0 && ttl <= 24 * 365 ? ttl : d.cacheTtlHours,
+    defaultPlatform: platform,
+    extraRegistries: hosts,
   };
 }
 

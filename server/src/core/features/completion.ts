@@ -16,7 +16,6 @@ import { parseImageRef } from '../semantic/image-ref';
 import {
   DIRECTIVES,
   INSTRUCTION_BY_NAME,
-  INSTRUCTIONS,
   MOUNT_TYPES,
   NETWORK_MODES,
   SECURITY_MODES,

@@ -241,7 +241,7 @@ function planInstruction(a: FormatInput, ins: Instruction, lines: LineIndex, pla
 
   // Continuation lines: indent where the join is safe.
   if (!consistent || segments.length < 2) return;
-  const r = regions(a, ins, target, segments, text);
+  const r = regions(a, ins, target, segments);
   const escape = ast.escape;
   const joins = segments.slice(1);
   // One scan per region for every join (sorted), so long instructions stay linear.
@@ -266,7 +266,7 @@ interface Regions {
   argsMode: Mode;
 }
 
-function regions(a: FormatInput, ins: Instruction, t: Instruction, segments: Segment[], text: string): Regions {
+function regions(a: FormatInput, ins: Instruction, t: Instruction, segments: Segment[]): Regions {
   const toLogical = (src: number): number | undefined => {
     for (const s of segments) if (src >= s.source && src <= s.source + s.length) return s.logical + (src - s.source);
     return undefined;
@@ -299,7 +299,6 @@ function regions(a: FormatInput, ins: Instruction, t: Instruction, segments: Seg
       default:
         argsMode = 'never';
     }
-  void text;
   return { argsStart, argsMode };
 }
 

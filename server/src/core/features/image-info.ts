@@ -6,6 +6,7 @@
  */
 import { parsePlatform as parsePlatformSpec } from '../rules/util';
 import type { ImageRef } from '../semantic/image-ref';
+import { IMAGE_SIZES } from '../data/image-sizes';
 
 /** A normalised platform: arm64 always carries its variant (`v8` when none was written), arm defaults to v7. */
 export interface Platform {
@@ -156,4 +157,37 @@ export function formatBytes(n: number): string {
 /** The key a host uses for one image reference and platform. */
 export function imageKey(ref: ImageRef, platform: string): string {
   return `${ref.registry}/${ref.repository}${ref.tag ? ':' + ref.tag : ref.digest ? '' : ':latest'}${ref.digest ? '@' + ref.digest : ''}|${platform}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bundled table (core/data/image-sizes.ts)
+
+/** The table's figures for the image and tag of `ref` (tag `latest` when none is written). */
+export function tableEntry(ref: ImageRef): readonly [number | null, number | null] | undefined {
+  const tags = IMAGE_SIZES.images[ref.familiar];
+  if (!tags) return undefined;
+  return Object.prototype.hasOwnProperty.call(tags, ref.tag ?? 'latest') ? tags[ref.tag ?? 'latest'] : undefined;
+}
+
+/** The table's size in bytes for a platform, undefined when the table has no figure for it. */
+export function tableSize(ref: ImageRef, platform: string): number | undefined {
+  const e = tableEntry(ref);
+  if (!e) return undefined;
+  const col = IMAGE_SIZES.platforms.indexOf(canonicalPlatform(platform));
+  if (col === -1) return undefined;
+  const mb = e[col as 0 | 1];
+  return mb === null ? undefined : Math.round(mb * 1_000_000);
+}
+
+/** The table's figures as facts, for when nothing better is known. */
+export function tableFacts(ref: ImageRef, platform: string): ImageFacts | undefined {
+  const e = tableEntry(ref);
+  if (!e) return undefined;
+  const size = tableSize(ref, platform);
+  const platforms = IMAGE_SIZES.platforms.map((p, i) => ({ platform: p, size: e[i] === null ? undefined : Math.round(e[i]! * 1_000_000) })).filter((p) => p.size !== undefined);
+  const canonical = canonicalPlatform(platform);
+  if (size === undefined) {
+    return { status: 'unknown', source: 'table', date: IMAGE_SIZES.date, platforms, reason: `the bundled table has no figure for ${canonical}` };
+  }
+  return { status: 'known', source: 'table', date: IMAGE_SIZES.date, platform: canonical, size, sizeKind: 'compressed', platforms };
 }

@@ -79,6 +79,7 @@ import sameEnvReference from './same-env-reference';
 import secretsUsedInArgOrEnv from './secrets-used-in-arg-or-env';
 import semicolonMasksFailure from './semicolon-masks-failure';
 import shellSyntaxError from './shell-syntax-error';
+import smallerBaseImage from './smaller-base-image';
 import stageNameCasing from './stage-name-casing';
 import sudoUsage from './sudo-usage';
 import superfluousLabel from './superfluous-label';
@@ -184,6 +185,7 @@ export const RULES: readonly Rule[] = [
   secretsUsedInArgOrEnv,
   semicolonMasksFailure,
   shellSyntaxError,
+  smallerBaseImage,
   stageNameCasing,
   sudoUsage,
   superfluousLabel,

@@ -1,6 +1,7 @@
 /** JSONArgsRecommended: BuildKit's recommendation of the exec (JSON) form for CMD and ENTRYPOINT. */
 import { WINDOWS_SHELL } from '../semantic/model';
-import { instructionsBefore } from '../semantic/stage-chain';
+import type { Stage } from '../semantic/model';
+import { ancestorStages, instructionsBefore } from '../semantic/stage-chain';
 import { defineRule } from './types';
 import { replaceFix } from './util';
 
@@ -65,7 +66,7 @@ export default defineRule({
     fixable: true,
     docs: {
       rationale:
-        'In shell form, `CMD`/`ENTRYPOINT` run as a child of `/bin/sh -c`, and the shell does not pass signals on: `docker stop` sends SIGTERM to the shell, the program never sees it and is killed after the timeout. The exec (JSON) form runs the program as PID 1. As in BuildKit, the check is silent in a stage where a `SHELL` instruction chose the shell explicitly. The quick fix rewrites the command to JSON only when it is plain words that mean the same without a shell.',
+        'In shell form, `CMD`/`ENTRYPOINT` run as a child of `/bin/sh -c`, and the shell does not pass signals on: `docker stop` sends SIGTERM to the shell, the program never sees it and is killed after the timeout. The exec (JSON) form runs the program as PID 1. As in BuildKit, the check is silent in a stage where a `SHELL` instruction chose the shell explicitly. The quick fix rewrites the command to JSON only when it is plain words that mean the same without a shell (and, for ENTRYPOINT, when no CMD would start being appended to it).',
       bad: 'FROM node:20-alpine\nCOPY . /app\nCMD node /app/server.js\n',
       good: 'FROM node:20-alpine\nCOPY . /app\nCMD ["node", "/app/server.js"]\n',
     },
@@ -78,7 +79,10 @@ export default defineRule({
         if (instructionsBefore(stage, ins).some((i) => i.keyword === 'SHELL' && i.json && i.json.items.length > 0)) continue;
         const shell = ctx.model.shellOf(ins);
         const windows = shell.join(' ') === WINDOWS_SHELL.join(' ');
-        const words = windows ? undefined : execFormOf(ins.shell.text);
+        // An exec-form ENTRYPOINT gets the CMD appended, a shell-form one ignores it: only rewrite when
+        // no CMD in this stage or in a stage built on it could change meaning.
+        const cmdAppended = ins.keyword === 'ENTRYPOINT' && hasCmdAfterwards(ctx.model.stages, stage);
+        const words = windows || cmdAppended ? undefined : execFormOf(ins.shell.text);
         const json = words && `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
         ctx.report(
           ins.shell.range,
@@ -89,3 +93,8 @@ export default defineRule({
     }
   },
 });
+
+/** Whether a CMD is set in the stage or in a stage built on it. */
+function hasCmdAfterwards(stages: readonly Stage[], stage: Stage): boolean {
+  return stages.some((s) => (s === stage || ancestorStages(s).includes(stage)) && s.instructions.some((i) => i.keyword === 'CMD'));
+}

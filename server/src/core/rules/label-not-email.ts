@@ -1,5 +1,5 @@
 /** LabelNotEmail (hadolint DL3058): a label the schema types as `email` holds no e-mail address. */
-import { CONVENTIONAL_LABEL_TYPES, isEmail, literalEntriesOfType } from '../semantic/labels';
+import { isEmail, literalEntriesOfType } from '../semantic/labels';
 import { defineRule } from './types';
 
 export default defineRule({
@@ -9,18 +9,18 @@ export default defineRule({
     category: 'image',
     severity: 'warning',
     upstreamSeverity: 'warning',
-    enabledByDefault: false,
+    enabledByDefault: true,
     equivalents: ['hadolint:DL3058'],
     fixable: false,
     docs: {
       rationale:
-        'A contact label is only useful when it holds an address people and tools can write to (RFC 5322: name@example.com, or "Name <name@example.com>"). The labels checked are those the configured label schema types as `email`; without a schema, the `maintainer` label.',
+        'With a label schema (hadolint `label-schema:`), the labels it types as `email` must hold an address people and tools can write to (RFC 5322: name@example.com, or "Name <name@example.com>"). Without a schema this rule checks nothing.',
       bad: 'FROM alpine:3.20\nLABEL maintainer="Platform team"\n',
       good: 'FROM alpine:3.20\nLABEL maintainer="Platform team <platform@example.com>"\n',
     },
   },
   check(ctx) {
-    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'email', [CONVENTIONAL_LABEL_TYPES])) {
+    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'email')) {
       const v = e.value.trim();
       const named = /^[^<>]*<([^<>]+)>$/.exec(v);
       if (isEmail(named ? named[1] : v)) continue;

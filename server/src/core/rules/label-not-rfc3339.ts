@@ -1,5 +1,5 @@
 /** LabelNotRfc3339 (hadolint DL3053): a label the schema types as `rfc3339` holds no RFC 3339 date-time. */
-import { SPEC_LABEL_TYPES, isRfc3339, literalEntriesOfType } from '../semantic/labels';
+import { isRfc3339, literalEntriesOfType } from '../semantic/labels';
 import { defineRule } from './types';
 
 export default defineRule({
@@ -14,13 +14,13 @@ export default defineRule({
     fixable: false,
     docs: {
       rationale:
-        'Creation dates such as org.opencontainers.image.created must be RFC 3339 date-times (2024-05-01T12:30:00Z) for tools to read them. The labels checked are those the configured label schema types as `rfc3339`, or without a schema the date labels of the OCI and Label Schema specifications.',
+        'With a label schema (hadolint `label-schema:`), the labels it types as `rfc3339` must hold RFC 3339 date-times (2024-05-01T12:30:00Z), the format tools read in creation dates such as org.opencontainers.image.created. Without a schema this rule checks nothing. Values read from variables are not checked.',
       bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.created="May 1st, 2024"\n',
       good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.created="2024-05-01T12:30:00Z"\n',
     },
   },
   check(ctx) {
-    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'rfc3339', [SPEC_LABEL_TYPES])) {
+    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'rfc3339')) {
       if (isRfc3339(e.value)) continue;
       const v = e.value;
       const hint = /^\d{4}-\d{2}-\d{2}$/.test(v)

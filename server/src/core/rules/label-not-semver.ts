@@ -1,5 +1,5 @@
 /** LabelNotSemver (hadolint DL3056): a label the schema types as `semver` holds no semantic version. */
-import { CONVENTIONAL_LABEL_TYPES, isSemver, literalEntriesOfType } from '../semantic/labels';
+import { isSemver, literalEntriesOfType } from '../semantic/labels';
 import { defineRule } from './types';
 import { replaceFix } from './util';
 
@@ -10,18 +10,18 @@ export default defineRule({
     category: 'image',
     severity: 'warning',
     upstreamSeverity: 'warning',
-    enabledByDefault: false,
+    enabledByDefault: true,
     equivalents: ['hadolint:DL3056'],
     fixable: true,
     docs: {
       rationale:
-        'When versions are declared as semantic versions (MAJOR.MINOR.PATCH, with optional -prerelease and +build), tools can compare and sort them. The labels checked are those the configured label schema types as `semver`; without a schema, org.opencontainers.image.version and org.label-schema.version.',
+        'With a label schema (hadolint `label-schema:`), the labels it types as `semver` must hold semantic versions (MAJOR.MINOR.PATCH, with optional -prerelease and +build), which tools can compare and sort. Without a schema this rule checks nothing. Values read from variables are not checked.',
       bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.version="v2.1.0"\n',
       good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.version="2.1.0"\n',
     },
   },
   check(ctx) {
-    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'semver', [CONVENTIONAL_LABEL_TYPES])) {
+    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'semver')) {
       if (isSemver(e.value)) continue;
       const stripped = e.value.replace(/^[vV]/, '');
       const exact = ctx.text.slice(e.valueRange.start, e.valueRange.end) === e.value;

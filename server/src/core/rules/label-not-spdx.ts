@@ -1,5 +1,5 @@
 /** LabelNotSpdx (hadolint DL3054): a label the schema types as `spdx` holds no SPDX license expression. */
-import { SPEC_LABEL_TYPES, checkSpdxExpression, literalEntriesOfType } from '../semantic/labels';
+import { checkSpdxExpression, literalEntriesOfType } from '../semantic/labels';
 import { defineRule } from './types';
 import { replaceFix } from './util';
 
@@ -15,13 +15,13 @@ export default defineRule({
     fixable: true,
     docs: {
       rationale:
-        'License labels such as org.opencontainers.image.licenses take SPDX license expressions (MIT, Apache-2.0, GPL-2.0-only OR MIT) so that scanners can read them. The labels checked are those the configured label schema types as `spdx`, or without a schema org.opencontainers.image.licenses. Identifiers outside the common ones this check knows can be written as LicenseRef-<name>.',
+        'With a label schema (hadolint `label-schema:`), the labels it types as `spdx` must hold SPDX license expressions (MIT, Apache-2.0, GPL-2.0-only OR MIT), which scanners read. Without a schema this rule checks nothing. The common SPDX identifiers are known; write others as LicenseRef-<name>.',
       bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.licenses="Apache 2.0"\n',
       good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.licenses="Apache-2.0"\n',
     },
   },
   check(ctx) {
-    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'spdx', [SPEC_LABEL_TYPES])) {
+    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'spdx')) {
       const r = checkSpdxExpression(e.value);
       if (r.ok) continue;
       const exact = ctx.text.slice(e.valueRange.start, e.valueRange.end) === e.value;

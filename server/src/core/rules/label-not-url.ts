@@ -1,5 +1,5 @@
 /** LabelNotUrl (hadolint DL3052): a label the schema types as `url` holds no absolute URL. */
-import { SPEC_LABEL_TYPES, isValidUrl, literalEntriesOfType, urlSuggestion } from '../semantic/labels';
+import { isValidUrl, literalEntriesOfType, urlSuggestion } from '../semantic/labels';
 import { defineRule } from './types';
 import { replaceFix } from './util';
 
@@ -15,13 +15,13 @@ export default defineRule({
     fixable: true,
     docs: {
       rationale:
-        'Registries and tools link to the URLs in labels such as org.opencontainers.image.source; a value without a scheme is not a URL (RFC 3986) and links nowhere. The labels checked are those the configured label schema types as `url`, or without a schema the URL labels of the OCI and Label Schema specifications.',
+        'With a label schema (hadolint `label-schema:`), the labels it types as `url` must hold absolute URLs (RFC 3986): registries and tools link to them, and a value without a scheme links nowhere. Without a schema this rule checks nothing. Values read from variables are not checked.',
       bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source="github.com/example/app"\n',
       good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source="https://github.com/example/app"\n',
     },
   },
   check(ctx) {
-    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'url', [SPEC_LABEL_TYPES])) {
+    for (const e of literalEntriesOfType(ctx.model, ctx.options.labelSchema, 'url')) {
       if (isValidUrl(e.value)) continue;
       const s = urlSuggestion(e.value);
       const exact = ctx.text.slice(e.valueRange.start, e.valueRange.end) === e.value;

@@ -1,5 +1,5 @@
 /** MissingLabel (hadolint DL3049): an image stage lacks a label the label schema requires. */
-import { DEFAULT_REQUIRED_LABELS, parseLabelSchema, stageLabelKeys } from '../semantic/labels';
+import { parseLabelSchema, stageLabelKeys } from '../semantic/labels';
 import { defineRule } from './types';
 import { outputStages } from './util';
 
@@ -10,12 +10,12 @@ export default defineRule({
     category: 'image',
     severity: 'info',
     upstreamSeverity: 'info',
-    enabledByDefault: false,
+    enabledByDefault: true,
     equivalents: ['hadolint:DL3049'],
     fixable: false,
     docs: {
       rationale:
-        'Labels required by your label schema (hadolint `label-schema:`) must be set in every stage that produces an image; a stage inherits the labels of the stages it is built on. Stages that only feed other stages (a base of a later stage, a COPY --from or mount source) are not checked. Without a schema, the labels GitHub Packages reads are required: org.opencontainers.image.source, .description and .licenses.',
+        'With a label schema (hadolint `label-schema:`), every label of the schema must be set in each stage that produces an image; a stage inherits the labels of the stages it is built on, and stages that only feed other stages (a base of a later stage, a COPY --from or mount source) are not checked. Without a schema this rule checks nothing.',
       bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source="https://github.com/example/app"\n',
       good:
         'FROM alpine:3.20\nLABEL org.opencontainers.image.source="https://github.com/example/app" \\\n      org.opencontainers.image.description="Example app" \\\n      org.opencontainers.image.licenses="MIT"\n',
@@ -23,7 +23,8 @@ export default defineRule({
   },
   check(ctx) {
     const schema = parseLabelSchema(ctx.options.labelSchema);
-    const required = schema ? [...schema.keys()] : DEFAULT_REQUIRED_LABELS;
+    if (!schema) return;
+    const required = [...schema.keys()];
     if (required.length === 0) return;
     const model = ctx.model;
     for (const stage of outputStages(model)) {

@@ -12,7 +12,7 @@ export default defineRule({
     category: 'buildkit',
     severity: 'warning',
     enabledByDefault: true,
-    equivalents: ['buildkit:RedundantTargetPlatform'],
+    equivalents: ['buildkit:RedundantTargetPlatform', 'hadolint:DL3065'],
     fixable: true,
     docs: {
       rationale:

@@ -13,7 +13,7 @@ export default defineRule({
     category: 'buildkit',
     severity: 'warning',
     enabledByDefault: true,
-    equivalents: ['buildkit:ReservedStageName'],
+    equivalents: ['buildkit:ReservedStageName', 'hadolint:DL3063'],
     fixable: false,
     docs: {
       rationale:

@@ -21,7 +21,7 @@ export default defineRule({
     category: 'buildkit',
     severity: 'warning',
     enabledByDefault: true,
-    equivalents: ['buildkit:SecretsUsedInArgOrEnv'],
+    equivalents: ['buildkit:SecretsUsedInArgOrEnv', 'hadolint:DL3064'],
     fixable: false,
     docs: {
       rationale:

@@ -33,7 +33,7 @@ export default defineRule({
     fixable: true,
     docs: {
       rationale:
-        "The builder expands `$VAR` in ADD, COPY, ENV, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL and ARG defaults (not in RUN, where the shell does it); an undefined variable silently becomes an empty string. Global ARGs are not visible in a stage until redeclared there. The base image's environment is unknown here, so outside stages built on `scratch` only sure cases are reported: a global or platform ARG not redeclared in the stage, a variable declared later in the stage, and near-misses of defined names.",
+        "The builder expands `$VAR` in ADD, COPY, ENV, LABEL, USER, VOLUME, WORKDIR, STOPSIGNAL, ARG defaults and `RUN --mount` options (not in the RUN command, where the shell does it); an undefined variable silently becomes an empty string, and like BuildKit this also reports `${VAR:-default}` (the default then always applies). Global ARGs are not visible in a stage until redeclared there. The base image's environment is unknown here, so outside stages built on `scratch` only sure cases are reported: a global or platform ARG not redeclared in the stage, a variable declared later in the stage, and near-misses of defined names. Names a base image normally sets (PATH, HOME, LANG...) are never reported.",
       bad: 'ARG VERSION=1.4.2\nFROM alpine:3.20\nARG APP_HOME=/opt/app\nCOPY dist/app-$VERSION.tar.gz $APP_HOEM/\n',
       good: 'ARG VERSION=1.4.2\nFROM alpine:3.20\nARG VERSION\nARG APP_HOME=/opt/app\nCOPY dist/app-$VERSION.tar.gz $APP_HOME/\n',
     },

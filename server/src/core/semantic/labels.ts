@@ -1,8 +1,7 @@
 /**
  * Image labels as the builder sets them (LABEL keys and values with quotes removed and variables
  * expanded), the label schema people configure for hadolint (`label-schema:` with the types text, url,
- * rfc3339, semver, hash, spdx, email), the schema used when none is configured, and validators for
- * each value type.
+ * rfc3339, semver, hash, spdx, email), and validators for each value type.
  */
 import type { Instruction, KeyValue, Span } from '../syntax/ast';
 import { expand } from './expand';
@@ -15,87 +14,6 @@ export const LABEL_TYPES: readonly LabelType[] = ['text', 'url', 'rfc3339', 'sem
 /** A label schema: label key -> value type. */
 export type LabelSchema = ReadonlyMap<string, LabelType>;
 
-/**
- * Labels whose value format a specification fixes: the OCI image-spec annotations
- * (`org.opencontainers.image.*`) and Label Schema 1.0 (`org.label-schema.*`). Used as the schema of the
- * value-format rules when no schema is configured.
- */
-export const SPEC_LABEL_TYPES: ReadonlyMap<string, LabelType> = new Map<string, LabelType>([
-  ['org.opencontainers.image.created', 'rfc3339'],
-  ['org.opencontainers.image.url', 'url'],
-  ['org.opencontainers.image.documentation', 'url'],
-  ['org.opencontainers.image.source', 'url'],
-  ['org.opencontainers.image.licenses', 'spdx'],
-  ['org.label-schema.build-date', 'rfc3339'],
-  ['org.label-schema.url', 'url'],
-  ['org.label-schema.vcs-url', 'url'],
-]);
-
-/**
- * Conventional formats for well-known labels whose specification leaves the format open: revisions are
- * Git commits in practice, versions semantic versions. Opinionated, so only the rules that are off by
- * default use them.
- */
-export const CONVENTIONAL_LABEL_TYPES: ReadonlyMap<string, LabelType> = new Map<string, LabelType>([
-  ['org.opencontainers.image.revision', 'hash'],
-  ['org.label-schema.vcs-ref', 'hash'],
-  ['org.opencontainers.image.version', 'semver'],
-  ['org.label-schema.version', 'semver'],
-  ['maintainer', 'email'],
-]);
-
-/** Every key the OCI image-spec and Label Schema 1.0 define. */
-export const WELL_KNOWN_LABELS: readonly string[] = [
-  'org.opencontainers.image.created',
-  'org.opencontainers.image.authors',
-  'org.opencontainers.image.url',
-  'org.opencontainers.image.documentation',
-  'org.opencontainers.image.source',
-  'org.opencontainers.image.version',
-  'org.opencontainers.image.revision',
-  'org.opencontainers.image.vendor',
-  'org.opencontainers.image.licenses',
-  'org.opencontainers.image.ref.name',
-  'org.opencontainers.image.title',
-  'org.opencontainers.image.description',
-  'org.opencontainers.image.base.digest',
-  'org.opencontainers.image.base.name',
-  'org.label-schema.schema-version',
-  'org.label-schema.build-date',
-  'org.label-schema.name',
-  'org.label-schema.description',
-  'org.label-schema.usage',
-  'org.label-schema.url',
-  'org.label-schema.vcs-url',
-  'org.label-schema.vcs-ref',
-  'org.label-schema.vendor',
-  'org.label-schema.version',
-  'org.label-schema.release',
-  'org.label-schema.docker.cmd',
-  'org.label-schema.docker.cmd.devel',
-  'org.label-schema.docker.cmd.test',
-  'org.label-schema.docker.cmd.debug',
-  'org.label-schema.docker.cmd.help',
-  'org.label-schema.docker.params',
-  'org.label-schema.rkt.cmd',
-  'org.label-schema.rkt.cmd.devel',
-  'org.label-schema.rkt.cmd.test',
-  'org.label-schema.rkt.cmd.debug',
-  'org.label-schema.rkt.cmd.help',
-  'org.label-schema.rkt.params',
-  'maintainer',
-];
-
-/**
- * Labels required when a missing-label check runs without a configured schema: the ones GitHub's
- * container registry reads to link and describe a package.
- */
-export const DEFAULT_REQUIRED_LABELS: readonly string[] = [
-  'org.opencontainers.image.source',
-  'org.opencontainers.image.description',
-  'org.opencontainers.image.licenses',
-];
-
 /** A configured schema (`label-schema:`) as a map; unknown type names count as `text`. */
 export function parseLabelSchema(schema: Readonly<Record<string, string>> | undefined): LabelSchema | undefined {
   if (!schema) return undefined;
@@ -107,12 +25,10 @@ export function parseLabelSchema(schema: Readonly<Record<string, string>> | unde
   return out;
 }
 
-/** The labels of a given type: from the configured schema, else from `defaults`. */
-export function labelsOfType(schema: Readonly<Record<string, string>> | undefined, type: LabelType, defaults: readonly ReadonlyMap<string, LabelType>[]): Set<string> {
-  const configured = parseLabelSchema(schema);
+/** The labels the configured schema gives `type` (none without a schema). */
+export function labelsOfType(schema: Readonly<Record<string, string>> | undefined, type: LabelType): Set<string> {
   const out = new Set<string>();
-  const sources = configured ? [configured] : defaults;
-  for (const map of sources) for (const [k, t] of map) if (t === type) out.add(k);
+  for (const [k, t] of parseLabelSchema(schema) ?? []) if (t === type) out.add(k);
   return out;
 }
 
@@ -403,17 +319,12 @@ export function checkSpdxExpression(v: string): SpdxResult {
 }
 
 /**
- * The LABEL entries whose key the schema (configured, else `defaults`) gives `type`, with a literal,
- * non-empty value: values read from variables are only known when the build runs, and empty values
- * are the empty-label check's concern.
+ * The LABEL entries whose key the configured schema gives `type`, with a literal, non-empty value:
+ * values read from variables are only known when the build runs, and empty values are the
+ * empty-label check's concern. None without a schema.
  */
-export function literalEntriesOfType(
-  model: SemanticModel,
-  schema: Readonly<Record<string, string>> | undefined,
-  type: LabelType,
-  defaults: readonly ReadonlyMap<string, LabelType>[],
-): LabelEntry[] {
-  const keys = labelsOfType(schema, type, defaults);
+export function literalEntriesOfType(model: SemanticModel, schema: Readonly<Record<string, string>> | undefined, type: LabelType): LabelEntry[] {
+  const keys = labelsOfType(schema, type);
   if (keys.size === 0) return [];
   return allLabelEntries(model).filter((e) => e.key !== undefined && keys.has(e.key) && !e.hasVariables && e.value !== '');
 }

@@ -152,7 +152,8 @@ class ModelBuilder {
         this.scopes.set(ins, globalScope);
         this.shells.set(ins, shell);
         const baseStage = current.base.stage;
-        scope = new Map(baseStage ? [...(this.finalEnv.get(baseStage) ?? new Map())].filter(([, d]) => d.kind === 'ENV') : []);
+        // A stage built on an earlier stage starts with that stage's ENV and ARG values, as in BuildKit.
+        scope = new Map(baseStage ? [...(this.finalEnv.get(baseStage) ?? new Map())] : []);
         shell = baseStage ? (this.finalShell.get(baseStage) ?? DEFAULT_SHELL) : guessShell(current.base);
         continue;
       }
@@ -440,6 +441,7 @@ class ModelBuilder {
   }
 
   private result(): SemanticModel {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the model's closures read the builder's tables
     const b = this;
     const stageByName = (name: string) => [...b.stages].reverse().find((s) => s.name === name.toLowerCase());
     const model: SemanticModel = {

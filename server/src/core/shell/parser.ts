@@ -99,7 +99,7 @@ const FUNCTION_DEF = /[A-Za-z_][A-Za-z0-9_.:-]*[ \t]*\([ \t]*\)/y;
 /** Parses shell text. Offsets in the result are offsets in `text`. Never throws. */
 export function parseShell(text: string, dialect: ShellDialect = 'posix'): ShellScript {
   const src = typeof text === 'string' ? text : '';
-  const p = new Parser(src);
+  const p = new Parser(src, dialect);
   try {
     p.parseTop();
   } catch (e) {
@@ -122,7 +122,10 @@ class Parser {
   private stopStack: ReadonlySet<string>[] = [];
   private nesting = 0;
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    readonly dialect: ShellDialect,
+  ) {
     this.lim = text.length;
   }
 
@@ -359,6 +362,15 @@ class Parser {
   private parsePipeline(ctx: Ctx): MPipeline | undefined {
     const start = this.pos;
     let negated = false;
+    if (this.dialect === 'bash' && this.tokenAt() === 'time') {
+      // bash's `time [-p] pipeline` keyword (in sh, time is a command).
+      this.pos += 4;
+      this.skipBlanks();
+      if (this.tokenAt() === '-p') {
+        this.pos += 2;
+        this.skipBlanks();
+      }
+    }
     if (this.tokenAt() === '!') {
       negated = true;
       this.pos++;
@@ -1000,24 +1012,86 @@ class Parser {
     while (j < this.lim && this.text[j] !== '`') j += this.text[j] === '\\' ? 2 : 1;
     const closed = j < this.lim;
     const end = Math.min(j, this.lim);
+    const inner: Ctx = { depth: ctx.depth + 1, inSub: true, inCond: ctx.inCond };
     const savedLim = this.lim;
-    const savedStops = this.stopStack;
-    const savedPending = this.pending;
-    this.lim = end;
-    this.stopStack = [];
-    this.pending = [];
-    this.pos = s + 1;
-    try {
-      this.parseList({ depth: ctx.depth + 1, inSub: true, inCond: ctx.inCond }, EMPTY);
-    } finally {
-      this.lim = savedLim;
-      this.stopStack = savedStops;
-      this.pending = savedPending;
+    const escapable = inDouble ? '`$\\"' : '`$\\';
+    if ((inDouble ? /\\[`$\\"]/ : /\\[`$\\]/).test(this.text.slice(s + 1, end))) {
+      // Escaped backticks nest: parse the unescaped text and map its offsets back.
+      this.parseUnescaped(inner, s + 1, end, escapable);
+    } else {
+      const savedStops = this.stopStack;
+      const savedPending = this.pending;
+      this.lim = end;
+      this.stopStack = [];
+      this.pending = [];
+      this.pos = s + 1;
+      try {
+        this.parseList(inner, EMPTY);
+      } finally {
+        this.lim = savedLim;
+        this.stopStack = savedStops;
+        this.pending = savedPending;
+      }
     }
     this.pos = closed ? end + 1 : savedLim;
     if (!closed) this.error('Unterminated backtick command substitution.', s, s + 1);
     this.subs.push({ kind: 'backtick', start: s, end: this.pos, quoted: inDouble });
     return this.text.slice(s, this.pos);
+  }
+
+  /**
+   * Inside backticks `\``, `\$` and `\\` lose their backslash before the text is parsed: parse that text
+   * with a parser of its own, then move what it found to the offsets of this text.
+   */
+  private parseUnescaped(ctx: Ctx, start: number, end: number, escapable: string): void {
+    let u = '';
+    // Where each character of the unescaped text starts (its backslash) and ends in this text.
+    const starts: number[] = [];
+    const map: number[] = [];
+    for (let k = start; k < end; k++) {
+      starts.push(k);
+      if (this.text[k] === '\\' && k + 1 < end && escapable.includes(this.text[k + 1])) k++;
+      u += this.text[k];
+      map.push(k);
+    }
+    starts.push(end);
+    map.push(end);
+    const sub = new Parser(u, this.dialect);
+    sub.nesting = this.nesting;
+    sub.parseList(ctx, EMPTY);
+    const at = (i: number) => map[Math.min(Math.max(i, 0), map.length - 1)];
+    const span = <T extends { start: number; end: number }>(x: T): T => {
+      const a = starts[Math.min(Math.max(x.start, 0), starts.length - 1)];
+      const b = x.end > x.start ? at(x.end - 1) + 1 : at(x.end);
+      x.start = a;
+      x.end = Math.max(a, b);
+      return x;
+    };
+    const word = (w: MWord) => {
+      span(w);
+      w.raw = this.text.slice(w.start, w.end);
+      for (const v of w.unquotedVars) span(v);
+    };
+    for (const c of sub.commands) {
+      span(c);
+      for (const w of c.assignments) word(w);
+      if (c.name) word(c.name);
+      for (const w of c.args) word(w);
+      for (const r of c.redirects) {
+        span(r);
+        if (r.target) word(r.target);
+        if (r.heredoc?.body) span(r.heredoc.body);
+      }
+      this.commands.push(c);
+    }
+    for (const p of sub.pipelines) {
+      span(p);
+      for (const x of p.pipes) span(x);
+      this.pipelines.push(p);
+    }
+    for (const b of sub.bashisms) this.bashisms.push(span(b));
+    for (const e of sub.errors) this.errors.push(span({ ...e }));
+    for (const x of sub.subs) this.subs.push(span({ ...x }));
   }
 
   /** The commands of `$(...)` or `<(...)`, up to (not including) the closing `)`. */

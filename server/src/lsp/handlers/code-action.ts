@@ -3,7 +3,8 @@ import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-l
 import { suppressFixes } from '../../core/features/suppress';
 import type { Fix, TextEdit } from '../../core/rules/types';
 import { allFindings, type DocumentStore } from '../documents';
-import { type FindingData, lineIndexFor, toCodeAction, toDiagnostic } from '../convert';
+import { type FindingData, lineIndexFor, toCodeAction, toDiagnostic, toSpan } from '../convert';
+import { imageHooks } from '../image-hooks';
 
 export const FIX_ALL_KIND = CodeActionKind.SourceFixAll + '.dockwright';
 
@@ -40,6 +41,12 @@ export async function codeAction(store: DocumentStore, params: CodeActionParams)
   } else if (!only && findings.some((f) => f.fixes.some((x) => x.preferred))) {
     const fix = fixAll(findings.map((f) => f.fixes.find((x) => x.preferred)).filter((f): f is Fix => f !== undefined));
     if (fix.edits.length > 1) actions.push(toCodeAction(idx, params.textDocument.uri, { ...fix, preferred: false }, undefined, FIX_ALL_KIND));
+  }
+  // Pinning image references to their digest, from the image module (handlers/images.ts) when registered.
+  if (wants(CodeActionKind.RefactorRewrite)) {
+    for (const fix of imageHooks(store)?.codeActions(da, toSpan(idx, params.range)) ?? []) {
+      actions.push(toCodeAction(idx, params.textDocument.uri, fix, undefined, CodeActionKind.RefactorRewrite));
+    }
   }
   void toDiagnostic;
   return actions;

@@ -45,7 +45,7 @@ const KINDS: Record<CompletionKind, CompletionItemKind> = {
 const RETRIGGER = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
 
 export async function completion(ctx: ServerContext, params: CompletionParams, images: ImageCompletionSource = BUILTIN_IMAGE_SOURCE): Promise<CompletionList | null> {
-  const pending = ctx.store.analysis(params.textDocument.uri);
+  const pending = ctx.store.syntaxAnalysis(params.textDocument.uri);
   if (!pending) return null;
   const da = await pending;
   const a = da.analysis;
@@ -57,8 +57,10 @@ export async function completion(ctx: ServerContext, params: CompletionParams, i
   const listDir = contextDir && ctx.store.trusted ? (rel: string) => listContextDir(contextDir, path, rel) : undefined;
   const result = complete(a, offset, { listDir, triggerCharacter: params.context?.triggerCharacter });
   const entries = result.imageQuery ? [...result.items, ...(await imageCompletions(result.imageQuery, images))] : result.items;
+  // An image source still fetching (a registry's tag list) makes the editor ask again as the user types.
+  const incomplete = result.imageQuery !== undefined && (images as { pending?: (q: typeof result.imageQuery) => boolean }).pending?.(result.imageQuery) === true;
   const snippets = ctx.clientCapabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
-  return { isIncomplete: false, items: entries.map((e) => toItem(idx, e, snippets)) };
+  return { isIncomplete: incomplete, items: entries.map((e) => toItem(idx, e, snippets)) };
 }
 
 function toItem(idx: LineIndex, e: CompletionEntry, snippets: boolean): CompletionItem {

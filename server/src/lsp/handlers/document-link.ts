@@ -5,7 +5,7 @@ import type { ServerContext } from '../context';
 import { lineIndexFor, toRange } from '../convert';
 
 export async function documentLink(ctx: ServerContext, params: DocumentLinkParams): Promise<DocumentLink[] | null> {
-  const pending = ctx.store.analysis(params.textDocument.uri);
+  const pending = ctx.store.syntaxAnalysis(params.textDocument.uri);
   if (!pending) return null;
   const a = (await pending).analysis;
   const idx = lineIndexFor(a, a.text, a.ast.lineStarts);

@@ -5,6 +5,7 @@
 import type { HandlerModule } from '../context';
 import { safe } from '../safe';
 import { completion } from './completion';
+import { imageHooks } from '../image-hooks';
 import { documentLink } from './document-link';
 import { hover } from './hover';
 import { inlayHint } from './inlay-hint';
@@ -23,7 +24,8 @@ export const editingModule: HandlerModule = {
   }),
   register: (ctx) => {
     const c = ctx.connection;
-    c.onCompletion(safe(c, 'textDocument/completion', null, (p) => completion(ctx, p)));
+    // Image names and tags come from the image module (handlers/images.ts) when it is registered.
+    c.onCompletion(safe(c, 'textDocument/completion', null, (p) => completion(ctx, p, imageHooks(ctx.store)?.completionSource)));
     c.onHover(safe(c, 'textDocument/hover', null, (p) => hover(ctx, p)));
     c.onSignatureHelp(safe(c, 'textDocument/signatureHelp', null, (p) => signatureHelp(ctx, p)));
     c.languages.inlayHint.on(safe(c, 'textDocument/inlayHint', null, (p) => inlayHint(ctx, p)));

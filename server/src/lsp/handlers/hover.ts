@@ -3,13 +3,19 @@ import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/
 import { hover as coreHover } from '../../core/features/hover';
 import type { ServerContext } from '../context';
 import { lineIndexFor, toOffset, toRange } from '../convert';
+import { imageHooks } from '../image-hooks';
 
 export async function hover(ctx: ServerContext, params: HoverParams): Promise<Hover | null> {
-  const pending = ctx.store.analysis(params.textDocument.uri);
+  const pending = ctx.store.syntaxAnalysis(params.textDocument.uri);
   if (!pending) return null;
-  const a = (await pending).analysis;
+  const da = await pending;
+  const a = da.analysis;
   const idx = lineIndexFor(a, a.text, a.ast.lineStarts);
-  const h = coreHover(a, toOffset(idx, params.position));
-  if (!h) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: toRange(idx, h.range) };
+  const offset = toOffset(idx, params.position);
+  const h = coreHover(a, offset);
+  // Image size, platforms, digest and source, from the image module (handlers/images.ts) when registered.
+  const image = imageHooks(ctx.store)?.hoverSection(da, offset);
+  if (!h && !image) return null;
+  const value = h && image ? `${h.contents}\n\n---\n\n${image.contents}` : (h ?? image)!.contents;
+  return { contents: { kind: MarkupKind.Markdown, value }, range: toRange(idx, (h ?? image)!.range) };
 }

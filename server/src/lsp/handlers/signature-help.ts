@@ -5,7 +5,7 @@ import type { ServerContext } from '../context';
 import { lineIndexFor, toOffset } from '../convert';
 
 export async function signatureHelp(ctx: ServerContext, params: SignatureHelpParams): Promise<SignatureHelp | null> {
-  const pending = ctx.store.analysis(params.textDocument.uri);
+  const pending = ctx.store.syntaxAnalysis(params.textDocument.uri);
   if (!pending) return null;
   const a = (await pending).analysis;
   const idx = lineIndexFor(a, a.text, a.ast.lineStarts);
