@@ -10,6 +10,7 @@
  *   mkdir -p /tmp/shell-eval && cd /tmp/shell-eval && npm init -y && \
  *     npm install --ignore-scripts sh-syntax web-tree-sitter tree-sitter-bash mvdan-sh @ericcornelissen/bash-parser
  *   npx tsx bench/shell-parsers.ts [--json out.json] [--verbose]
+ *   npx tsx bench/shell-parsers.ts --fuzz 5000      (differential fuzzing against mvdan-sh)
  *
  * Candidates that are not installed are skipped (and the output says so).
  */
@@ -404,7 +405,59 @@ function sameCmds(a: string[], b: string[]): boolean {
   return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 }
 
+/**
+ * Differential fuzzing against mvdan/sh (the reference implementation behind shfmt): random, mostly
+ * valid compound scripts; where mvdan parses one, both must list the same commands and we no error.
+ */
+function fuzz(n: number): void {
+  const m = mvdan();
+  if (typeof m === 'string') {
+    console.log(`--fuzz needs ${m}`);
+    return;
+  }
+  const words = ['apt-get', 'install', '-y', 'a', '"b c"', "'d e'", '$X', '${Y:-z}', '"$(ls -l)"', '$(id -u)', '`date`', 'x=1', 'f/*', '\\;', '2>&1', '>/dev/null', '<in', '>>log', '{a,b}', '"${A[@]}"', '$((1+2))', "$'t'", '<<<s', '&>o', '-o=x'];
+  const ops = [' && ', ' || ', '; ', ' | ', '\n', ' & '];
+  let seed = 42;
+  const rnd = (k: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % k;
+  };
+  const simple = () => [['echo', 'ls', 'cat', 'grep', 'make', 'rm', 'cp'][rnd(7)], ...Array.from({ length: 1 + rnd(5) }, () => words[rnd(words.length)])].join(' ');
+  const cmd = (d: number): string => {
+    switch (d > 2 ? 0 : rnd(9)) {
+      case 1: return `if ${list(d + 1)}; then ${list(d + 1)}; fi`;
+      case 2: return `for i in a b; do ${list(d + 1)}; done`;
+      case 3: return `(${list(d + 1)})`;
+      case 4: return `{ ${list(d + 1)}; }`;
+      case 5: return `while ${list(d + 1)}; do ${list(d + 1)}; done`;
+      case 6: return `case $x in a|b) ${list(d + 1)};; *) ${list(d + 1)};; esac`;
+      case 7: return `echo "$(${list(d + 1)})"`;
+      default: return simple();
+    }
+  };
+  const list = (d: number): string => {
+    let s = cmd(d);
+    for (let i = 1 + rnd(3); i > 1; i--) s += ops[rnd(ops.length)] + cmd(d);
+    return s;
+  };
+  let valid = 0;
+  let differ = 0;
+  for (let i = 0; i < n; i++) {
+    const t = list(0);
+    const ref = m.run(t) as { cmds: Cmd[] | undefined; error: boolean };
+    if (ref.error) continue;
+    valid++;
+    const o = ours().run(t) as { cmds: Cmd[] | undefined; error: boolean };
+    if (o.error || !sameCmds(fmtCmds(o.cmds)!, fmtCmds(ref.cmds)!)) {
+      differ++;
+      if (differ <= 10) console.log(`DIFF ${JSON.stringify(t)}\n  dockwright ${fmtCmds(o.cmds)!.join(' ')}\n  mvdan-sh   ${fmtCmds(ref.cmds)!.join(' ')}`);
+    }
+  }
+  console.log(`fuzz: ${n} scripts, ${valid} accepted by mvdan/sh, ${differ} where dockwright differs`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--fuzz')) return fuzz(Number(process.argv[process.argv.indexOf('--fuzz') + 1] ?? 2000));
   const bodies = loadBodies();
   const candidates: Candidate[] = [ours()];
   const skipped: string[] = [];

@@ -62,6 +62,10 @@ const SYMBOL_CASES: { name: string; src: string }[] = [
     src: 'ARG «BASE»=alpine\nARG «BASE»=debian\nFROM $‹BA|SE›\n',
   },
   {
+    name: 'references inside a quoted flag value',
+    src: 'FROM alpine\nARG «U|ID»=1000\nCOPY --chown="$‹UID›:${‹UID›}" a /b\n',
+  },
+  {
     name: 'line continuations and multi-pair ENV',
     src: 'FROM alpine\nENV A=1 \\\n    «B|B»=2\nRUN echo $A \\\n    && echo $‹BB›\n',
   },
@@ -127,6 +131,12 @@ const RENAME_CASES: { name: string; src: string; newName: string; expected: stri
     expected: 'FROM golang AS compile\nFROM compile AS test\nFROM alpine\nCOPY --from=compile /a /b\nCOPY --from=0 /c /d\nRUN --mount=from=compile,target=/m true\n',
   },
   {
+    name: 'a variable inside a quoted flag value',
+    src: 'FROM alpine\nARG U|ID=1000\nCOPY --chown="$UID:${UID}" a /b\n',
+    newName: 'APP_UID',
+    expected: 'FROM alpine\nARG APP_UID=1000\nCOPY --chown="$APP_UID:${APP_UID}" a /b\n',
+  },
+  {
     name: 'stage name written in upper case',
     src: 'FROM golang AS Build\nFROM alpine\nCOPY --from=BUI|LD /a /b\n',
     newName: 'compile',
@@ -157,6 +167,7 @@ const REFUSED: { name: string; src: string; newName: string; message: RegExp; at
   { name: 'renaming to a predefined ARG', src: 'FROM alpine\nARG A|RCH\n', newName: 'TARGETARCH', message: /predefined build argument/ },
   { name: 'undeclared variable', src: 'FROM alpine\nRUN echo $HO|ME\n', newName: 'H', message: /not declared in this Dockerfile/, atPrepare: true },
   { name: 'stage by index', src: 'FROM alpine AS a\nFROM alpine\nCOPY --from=|0 /a /b\n', newName: 'x', message: /by its index/, atPrepare: true },
+  { name: 'a stage named inside a quoted --mount value', src: 'FROM alpine AS b|uild\nFROM alpine\nRUN --mount="from=build,target=/x" true\n', newName: 'x', message: /cannot be renamed safely: on line 3/, atPrepare: true },
   { name: 'new name already used in the same stage', src: 'FROM alpine\nENV A|=1\nENV B=2\nRUN echo $A $B\n', newName: 'B', message: /already used/ },
   { name: 'new name would be imported from a global ARG', src: 'ARG G=1\nFROM alpine\nARG L|OCAL\n', newName: 'G', message: /global ARG/ },
 ];

@@ -8,13 +8,13 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { docUri, type NavClient, startNav } from '../support/nav-client';
+import { ALL_RULES_OFF, docUri, type NavClient, startNav } from '../support/nav-client';
 import { generateCorpus, generateLargeDockerfile } from '../corpus/generate';
 
 let c: NavClient;
 let legend: { tokenTypes: string[]; tokenModifiers: string[] };
 before(async () => {
-  c = await startNav();
+  c = await startNav({ settings: { rules: ALL_RULES_OFF } });
   legend = (c.capabilities.semanticTokensProvider as { legend: typeof legend }).legend;
 });
 after(async () => {
@@ -222,8 +222,9 @@ test('invariants: sorted, non-overlapping, single-line tokens for every fixture 
   const inputs: [string, string][] = fixtureFiles(join(__dirname, '..', 'fixtures')).map((f) => [f, readFileSync(f, 'utf8')]);
   for (const f of generateCorpus(120)) inputs.push([f.name, f.text]);
   for (const [name, text] of inputs) {
-    const { data } = await tokensOf(text);
+    const { uri, data } = await tokensOf(text);
     checkInvariants(name, text, data);
+    await c.close(uri);
   }
 });
 

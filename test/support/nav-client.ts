@@ -4,7 +4,11 @@
  * expected ranges, and edit application. Positions always come from markers, never from counting.
  */
 import { pathToFileURL } from 'node:url';
+import { RULES } from '../../server/src/core/rules/index';
 import { LspClient } from './lsp-client';
+
+/** `dockwright.rules` turning every rule off: for tests of editor features over many files, where linting is only cost. */
+export const ALL_RULES_OFF: Readonly<Record<string, 'off'>> = Object.fromEntries(RULES.map((r) => [r.meta.id, 'off' as const]));
 
 export interface Pos {
   line: number;

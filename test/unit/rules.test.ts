@@ -16,6 +16,7 @@ import { RULES } from '../../server/src/core/rules/index';
 import type { ContextInfo, Rule, RuleOptions } from '../../server/src/core/rules/types';
 import { applyFirstFixes, renderFindings } from '../support/findings';
 import ignore from '@balena/dockerignore';
+import { fixtureContextInfo } from '../support/context-fixture';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'rules');
@@ -29,6 +30,9 @@ export function slug(id: string): string {
 }
 
 function contextFor(dir: string): ContextInfo | undefined {
+  // A real build context on disk (context/, see test/support/context-fixture.ts), read by the host's
+  // context scanner: .dockerignore, files and sizes (layer-cache rules, issue 6).
+  if (existsSync(join(dir, 'context'))) return fixtureContextInfo(join(dir, 'context'));
   const ignoreFile = join(dir, 'dockerignore');
   if (!existsSync(ignoreFile)) return undefined;
   const ig = ignore().add(readFileSync(ignoreFile, 'utf8').split(/\r?\n/));

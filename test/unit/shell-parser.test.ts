@@ -206,6 +206,13 @@ const CASES: readonly Case[] = [
     bashisms: ['[[', 'array', 'source', "$'...'", 'brace expansion', '((', '== in [', '+=', '${var:offset}', '${var/pattern/replacement}'],
   },
   {
+    name: 'array assignments as arguments of declaration builtins',
+    input: 'declare -A v=([node]=20 [py]=3.12) && local a=(1 2) x=3',
+    dialect: 'bash',
+    commands: ['declare -A v=([node]=20 [py]=3.12)', 'local a=(1 2) x=3'],
+    bashisms: ['declare', 'array', 'array'],
+  },
+  {
     name: 'process substitution',
     input: 'diff <(sort a) <(sort b)',
     dialect: 'bash',

@@ -31,8 +31,8 @@ export const IMAGE_SIZES: ImageSizeTable = {
   platforms: ['linux/amd64', 'linux/arm64/v8'],
   images: {
     'alpine': {
-      '3.20': [3.6, 4.0],
-      '3.21': [3.6, 4.0],
+      '3.20': [3.6, 4],
+      '3.21': [3.6, 4],
       '3.22': [3.8, 4.1],
       'latest': [3.8, 4.1],
     },
@@ -41,7 +41,7 @@ export const IMAGE_SIZES: ImageSizeTable = {
       '1.37': [2.2, 1.9],
       'glibc': [2.1, 1.9],
       'latest': [2.2, 1.9],
-      'musl': [0.9, 1.0],
+      'musl': [0.9, 1],
       'uclibc': [2.2, 1.9],
     },
     'debian': {
@@ -87,8 +87,8 @@ export const IMAGE_SIZES: ImageSizeTable = {
       'latest': [53, 51],
     },
     'gcr.io/distroless/static-debian12': {
-      'latest': [1.0, 0.9],
-      'nonroot': [1.0, 0.9],
+      'latest': [1, 0.9],
+      'nonroot': [1, 0.9],
     },
     'golang': {
       '1.23': [295, 285],
@@ -128,8 +128,8 @@ export const IMAGE_SIZES: ImageSizeTable = {
     },
     'mcr.microsoft.com/dotnet/runtime-deps': {
       '8.0': [45, 43],
-      '8.0-alpine': [5.0, 5.0],
-      '8.0-jammy-chiseled': [6.0, 6.0],
+      '8.0-alpine': [5, 5],
+      '8.0-jammy-chiseled': [6, 6],
     },
     'mcr.microsoft.com/dotnet/sdk': {
       '8.0': [245, 238],

@@ -108,7 +108,9 @@ export function formatEdits(a: FormatInput, options: FormatOptions = DEFAULT_FOR
         const rest = line.slice(bom.length).replace(/^[ \t]+/, '');
         line = bom + (plan.indent > 0 ? indentText : '') + rest;
       }
-      line = line.replace(/[ \t]+$/, '');
+      // Trailing blanks go, unless that would leave a stray "\r" to merge with the line break.
+      const trimmed = line.replace(/[ \t]+$/, '');
+      if (!trimmed.endsWith('\r')) line = trimmed;
       if (line !== original) edits.push(minimalEdit(ls, original, line));
     }
     i++;

@@ -151,7 +151,7 @@ export function formatBytes(n: number): string {
     v /= 1000;
     u++;
   }
-  return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+  return `${v >= 100 ? Math.round(v) : v.toFixed(1).replace(/\.0$/, '')} ${units[u]}`;
 }
 
 /** The key a host uses for one image reference and platform. */

@@ -16,9 +16,10 @@
  */
 import type { Analysis } from '../analyze';
 import type { Instruction, Span } from '../syntax/ast';
-import type { FromTarget, Stage, VarDecl } from '../semantic/model';
+import type { FromTarget, Stage, VarDecl, VarRef } from '../semantic/model';
 import { isPredefinedArg } from '../semantic/builtins';
 import { parseMount } from '../semantic/mount';
+import { LineIndex } from '../text';
 
 export type SymbolKind = 'variable' | 'stage';
 
@@ -157,6 +158,7 @@ function buildIndex(a: Analysis): SymbolIndex {
     add({ span: d.nameRange, symbol: symbolOfDecl(d), write: true, byIndex: false, scope: scopeOf(d.stage), decl: d });
   }
   const free = new Map<string, MutableSymbol>();
+  const seenInFlag = new Map<string, number>();
   for (const r of model.refs) {
     let symbol: MutableSymbol;
     if (r.decl) symbol = symbolOfDecl(r.decl);
@@ -166,7 +168,7 @@ function buildIndex(a: Analysis): SymbolIndex {
       if (!s) free.set(key, (s = newSymbol('variable', r.name)));
       symbol = s;
     }
-    add({ span: r.nameRange, symbol, write: false, byIndex: false, scope: scopeOf(r.stage), decl: r.decl });
+    add({ span: exactRefSpan(text, r, seenInFlag), symbol, write: false, byIndex: false, scope: scopeOf(r.stage), decl: r.decl });
   }
 
   // ---- stages
@@ -217,6 +219,32 @@ function buildIndex(a: Analysis): SymbolIndex {
   occurrences.sort((x, y) => x.span.start - y.span.start || x.span.end - y.span.end);
   for (const o of occurrences) (o.symbol as unknown as MutableSymbol).occurrences.push(o);
   return { symbols, occurrences, fromValues };
+}
+
+/**
+ * The model maps references inside quoted flag values (`--chown="$USER"`) to the whole value, not the
+ * name. Find the name in the flag's source text instead: the n-th `$NAME`/`${NAME` of that flag for the
+ * n-th reference to NAME in it. Other references keep their span.
+ */
+function exactRefSpan(text: string, r: VarRef, seen: Map<string, number>): Span {
+  const span = r.nameRange;
+  if (text.slice(span.start, span.end) === r.name) return span;
+  const flag = (r.instruction.trigger ?? r.instruction).flags.find((f) => f.range.start <= r.range.start && r.range.start <= f.range.end);
+  if (!flag) return span;
+  const key = `${flag.range.start}\0${r.name}`;
+  const nth = seen.get(key) ?? 0;
+  seen.set(key, nth + 1);
+  const raw = text.slice(flag.range.start, flag.range.end);
+  const re = new RegExp(`\\$\\{?(${r.name})(?![A-Za-z0-9_])`, 'g');
+  let m: RegExpExecArray | null;
+  let k = 0;
+  while ((m = re.exec(raw))) {
+    if (k++ === nth) {
+      const start = flag.range.start + m.index + m[0].length - r.name.length;
+      return { start, end: start + r.name.length };
+    }
+  }
+  return span;
 }
 
 /** The span of `value` inside a raw value that may be wrapped in one pair of quotes. */
@@ -308,7 +336,8 @@ export function prepareRename(a: Analysis, offset: number): PrepareRenameResult 
   }
   const inexact = s.occurrences.find((x) => !x.exact && !x.byIndex);
   if (inexact) {
-    return { ok: false, message: `${s.name} is written in a form that cannot be rewritten safely (quoted or split by a line continuation) at offset ${inexact.span.start}.` };
+    const line = new LineIndex(a.ast.text, a.ast.lineStarts).lineAt(inexact.span.start) + 1;
+    return { ok: false, message: `${s.name} cannot be renamed safely: on line ${line} it is written in a form Dockwright cannot rewrite (quoted, or split by a line continuation).` };
   }
   return { ok: true, span: o.span, placeholder: a.ast.text.slice(o.span.start, o.span.end), symbol: s };
 }

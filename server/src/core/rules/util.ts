@@ -49,8 +49,17 @@ export function effective(ins: Instruction): Instruction {
   return ins.trigger ?? ins;
 }
 
+const keywordCaseCache = new WeakMap<readonly Instruction[], 'upper' | 'lower'>();
+
 /** Keyword casing of the file: 'upper' unless most keywords are lower case. */
 export function keywordCase(instructions: readonly Instruction[]): 'upper' | 'lower' {
+  // Rules ask once per fix: count once per instruction list.
+  let known = keywordCaseCache.get(instructions);
+  if (!known) keywordCaseCache.set(instructions, (known = countKeywordCase(instructions)));
+  return known;
+}
+
+function countKeywordCase(instructions: readonly Instruction[]): 'upper' | 'lower' {
   let lower = 0;
   let upper = 0;
   for (const i of instructions) {
@@ -279,24 +288,45 @@ export function referencedStages(model: SemanticModel): { asBase: Set<Stage>; as
  * other stage reads (only useful as a `--target`). A stage used by `COPY --from` or as a base is not.
  */
 export function outputStages(model: SemanticModel): Stage[] {
-  const stages = model.stages;
-  if (stages.length === 0) return [];
-  const { asBase, asSource } = referencedStages(model);
-  return stages.filter((s, i) => i === stages.length - 1 || (!asBase.has(s) && !asSource.has(s)));
+  let cached = outputStagesCache.get(model);
+  if (!cached) {
+    const stages = model.stages;
+    if (stages.length === 0) cached = [];
+    else {
+      const { asBase, asSource } = referencedStages(model);
+      cached = stages.filter((s, i) => i === stages.length - 1 || (!asBase.has(s) && !asSource.has(s)));
+    }
+    outputStagesCache.set(model, cached);
+  }
+  return [...cached];
 }
+
+const outputStagesCache = new WeakMap<SemanticModel, readonly Stage[]>();
+const imageStagesCache = new WeakMap<SemanticModel, ReadonlySet<Stage>>();
 
 /** A stage and the stages it builds on (`FROM base`), nearest first. */
 export function baseChain(stage: Stage): Stage[] {
   const out: Stage[] = [];
-  for (let s: Stage | undefined = stage; s && !out.includes(s); s = s.base.stage) out.push(s);
+  const seen = new Set<Stage>();
+  for (let s: Stage | undefined = stage; s && !seen.has(s); s = s.base.stage) {
+    out.push(s);
+    seen.add(s);
+  }
   return out;
 }
 
 /** Every stage whose filesystem ends up in a build result: the output stages and their bases. */
 export function imageStages(model: SemanticModel): Set<Stage> {
-  const out = new Set<Stage>();
-  for (const s of outputStages(model)) for (const b of baseChain(s)) out.add(b);
-  return out;
+  let cached = imageStagesCache.get(model);
+  if (!cached) {
+    const out = new Set<Stage>();
+    for (const s of outputStages(model)) {
+      // A stage already in the set came with the stages it builds on.
+      for (let b: Stage | undefined = s; b && !out.has(b); b = b.base.stage) out.add(b);
+    }
+    imageStagesCache.set(model, (cached = out));
+  }
+  return new Set(cached);
 }
 
 /**
@@ -347,22 +377,45 @@ export function nearMiss(name: string, candidates: Iterable<string>): string | u
 import { scriptsOf } from '../shell/index';
 import { packageCommands, type PackageCommand } from '../semantic/packages';
 
+export interface RunScripts {
+  readonly ins: Instruction;
+  readonly scripts: readonly InstructionScript[];
+}
+
+export interface RunPackageCommand {
+  readonly ins: Instruction;
+  readonly script: InstructionScript;
+  readonly pc: PackageCommand;
+}
+
+// Read by dozens of rules: computed once per model (the entries are immutable; callers get their own array).
+const runScriptsCache = new WeakMap<SemanticModel, readonly RunScripts[]>();
+const runPackageCommandsCache = new WeakMap<SemanticModel, readonly RunPackageCommand[]>();
+
 /** Every RUN (ONBUILD RUN included) with the shell scripts it runs; PowerShell and cmd scripts are left out. */
-export function runScripts(model: SemanticModel): { ins: Instruction; scripts: InstructionScript[] }[] {
-  const out: { ins: Instruction; scripts: InstructionScript[] }[] = [];
-  for (const ins of model.ast.instructions) {
-    if ((ins.trigger ?? ins).keyword !== 'RUN') continue;
-    const scripts = scriptsOf(model, ins).filter((s) => s.dialect !== 'skip');
-    if (scripts.length > 0) out.push({ ins, scripts });
+export function runScripts(model: SemanticModel): RunScripts[] {
+  let cached = runScriptsCache.get(model);
+  if (!cached) {
+    const out: RunScripts[] = [];
+    for (const ins of model.ast.instructions) {
+      if ((ins.trigger ?? ins).keyword !== 'RUN') continue;
+      const scripts = scriptsOf(model, ins).filter((s) => s.dialect !== 'skip');
+      if (scripts.length > 0) out.push({ ins, scripts });
+    }
+    runScriptsCache.set(model, (cached = out));
   }
-  return out;
+  return [...cached];
 }
 
 /** Every package-manager command run by a RUN, with its script (for `toSource`). */
-export function runPackageCommands(model: SemanticModel): { ins: Instruction; script: InstructionScript; pc: PackageCommand }[] {
-  const out: { ins: Instruction; script: InstructionScript; pc: PackageCommand }[] = [];
-  for (const { ins, scripts } of runScripts(model)) {
-    for (const script of scripts) for (const pc of packageCommands(script.script)) out.push({ ins, script, pc });
+export function runPackageCommands(model: SemanticModel): RunPackageCommand[] {
+  let cached = runPackageCommandsCache.get(model);
+  if (!cached) {
+    const out: RunPackageCommand[] = [];
+    for (const { ins, scripts } of runScripts(model)) {
+      for (const script of scripts) for (const pc of packageCommands(script.script)) out.push({ ins, script, pc });
+    }
+    runPackageCommandsCache.set(model, (cached = out));
   }
-  return out;
+  return [...cached];
 }

@@ -109,7 +109,112 @@ export const EXPANDED_FLAGS = new Set(['from', 'chown', 'chmod', 'platform', 'mo
 export const DEFAULT_SHELL: readonly string[] = ['/bin/sh', '-c'];
 export const WINDOWS_SHELL: readonly string[] = ['cmd', '/S', '/C'];
 
-type Scope = Map<string, VarDecl>;
+type Scope = ReadonlyMap<string, VarDecl>;
+
+/**
+ * The variables of one scope chain (the global ARGs, or one stage) as a timeline of `set`s. An instruction's
+ * scope is a view of the timeline at a version, not a copy of the map, so building the model stays linear in
+ * the number of ARG/ENV pairs. A stage built on an earlier stage starts with that stage's final scope (`parent`).
+ * Views behave as the maps they replace: same lookups, same iteration order (a copy of the parent, then the sets).
+ */
+class ScopeTimeline {
+  /** Per name: the versions at which it was set (ascending) and what it was set to. */
+  private readonly history = new Map<string, { versions: number[]; decls: VarDecl[] }>();
+  /** Every set, in order; version v is the state after the first v sets. */
+  private readonly events: { name: string; decl: VarDecl }[] = [];
+  /** Lookups in the (immutable) parent scope. */
+  private readonly inherited = new Map<string, VarDecl | null>();
+  private view: ScopeView | undefined;
+
+  constructor(private readonly parent: ScopeView | undefined) {}
+
+  get version(): number {
+    return this.events.length;
+  }
+
+  set(name: string, decl: VarDecl): void {
+    this.events.push({ name, decl });
+    let h = this.history.get(name);
+    if (!h) this.history.set(name, (h = { versions: [], decls: [] }));
+    h.versions.push(this.events.length);
+    h.decls.push(decl);
+    this.view = undefined;
+  }
+
+  get(name: string, version: number): VarDecl | undefined {
+    const h = this.history.get(name);
+    if (h) {
+      // The last set at or before `version`.
+      let lo = 0;
+      let hi = h.versions.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (h.versions[mid] <= version) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (found >= 0) return h.decls[found];
+    }
+    if (!this.parent) return undefined;
+    let d = this.inherited.get(name);
+    if (d === undefined) {
+      d = this.parent.get(name) ?? null;
+      this.inherited.set(name, d);
+    }
+    return d ?? undefined;
+  }
+
+  /** The scope as it is now: the same object until the next `set`. */
+  current(): ScopeView {
+    return (this.view ??= new ScopeView(this, this.version));
+  }
+
+  toMap(version: number): Map<string, VarDecl> {
+    const m = new Map<string, VarDecl>(this.parent ?? []);
+    for (let i = 0; i < version; i++) m.set(this.events[i].name, this.events[i].decl);
+    return m;
+  }
+}
+
+/** A scope timeline at one version, read as a map. */
+class ScopeView implements ReadonlyMap<string, VarDecl> {
+  private map: Map<string, VarDecl> | undefined;
+
+  constructor(
+    private readonly timeline: ScopeTimeline,
+    private readonly version: number,
+  ) {}
+
+  get(name: string): VarDecl | undefined {
+    return this.timeline.get(name, this.version);
+  }
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+  get size(): number {
+    return this.materialize().size;
+  }
+  forEach(callback: (value: VarDecl, key: string, map: ReadonlyMap<string, VarDecl>) => void, thisArg?: unknown): void {
+    this.materialize().forEach((v, k) => callback.call(thisArg, v, k, this));
+  }
+  keys(): IterableIterator<string> {
+    return this.materialize().keys();
+  }
+  values(): IterableIterator<VarDecl> {
+    return this.materialize().values();
+  }
+  entries(): IterableIterator<[string, VarDecl]> {
+    return this.materialize().entries();
+  }
+  [Symbol.iterator](): IterableIterator<[string, VarDecl]> {
+    return this.materialize().entries();
+  }
+  private materialize(): Map<string, VarDecl> {
+    return (this.map ??= this.timeline.toMap(this.version));
+  }
+}
 
 export function buildModel(ast: DockerfileAst): SemanticModel {
   return new ModelBuilder(ast).build();
@@ -125,7 +230,9 @@ class ModelBuilder {
   readonly stageByIns = new Map<Instruction, Stage>();
   readonly scopes = new Map<Instruction, Scope>();
   readonly shells = new Map<Instruction, readonly string[]>();
-  readonly finalEnv = new Map<Stage, Scope>();
+  readonly finalEnv = new Map<Stage, ScopeView>();
+  /** The latest stage of each name so far (BuildKit: the most recent stage of a name wins). */
+  readonly latestByName = new Map<string, Stage>();
   readonly finalShell = new Map<Stage, readonly string[]>();
   readonly copyFromCache = new Map<Instruction, FromTarget | undefined>();
   readonly escape: string;
@@ -135,12 +242,12 @@ class ModelBuilder {
   }
 
   build(): SemanticModel {
-    const globalScope: Scope = new Map();
+    const globalScope = new ScopeTimeline(undefined);
     for (const [name] of Object.entries(PLATFORM_ARGS)) {
       globalScope.set(name, builtin(name));
     }
     let current: Stage | undefined;
-    let scope: Scope = globalScope;
+    let scope: ScopeTimeline = globalScope;
     let shell: readonly string[] = DEFAULT_SHELL;
     const instructions = this.ast.instructions;
     for (let i = 0; i < instructions.length; i++) {
@@ -149,67 +256,67 @@ class ModelBuilder {
         if (current) this.closeStage(current, scope, shell);
         current = this.stage(ins, globalScope, instructions, i);
         this.stageByIns.set(ins, current);
-        this.scopes.set(ins, globalScope);
+        this.scopes.set(ins, globalScope.current());
         this.shells.set(ins, shell);
         const baseStage = current.base.stage;
         // A stage built on an earlier stage starts with that stage's ENV and ARG values, as in BuildKit.
-        scope = new Map(baseStage ? [...(this.finalEnv.get(baseStage) ?? new Map())] : []);
+        scope = new ScopeTimeline(baseStage ? this.finalEnv.get(baseStage) : undefined);
         shell = baseStage ? (this.finalShell.get(baseStage) ?? DEFAULT_SHELL) : guessShell(current.base);
         continue;
       }
       if (!current) {
         this.preamble.push(ins);
-        this.scopes.set(ins, new Map(globalScope));
+        this.scopes.set(ins, globalScope.current());
         this.shells.set(ins, shell);
         if (ins.keyword === 'ARG') this.args(ins, globalScope, globalScope, undefined, true);
-        else this.collectRefs(ins, globalScope, undefined);
+        else this.collectRefs(ins, globalScope.current(), undefined);
         continue;
       }
       current.instructions.push(ins);
       this.stageByIns.set(ins, current);
-      this.scopes.set(ins, scope);
+      const before = scope.current();
+      this.scopes.set(ins, before);
       this.shells.set(ins, shell);
       const target = ins.trigger ? undefined : ins;
       if (!target) {
-        this.collectRefs(ins, scope, current);
+        this.collectRefs(ins, before, current);
         continue;
       }
       switch (ins.keyword) {
         case 'ARG': {
-          scope = new Map(scope);
           this.args(ins, scope, globalScope, current, false);
           break;
         }
         case 'ENV': {
-          const next = new Map(scope);
+          // Every value is expanded with the scope from before the instruction.
           for (const pair of ins.pairs ?? []) {
-            const value = this.expandValue(ins, pair, scope, current);
+            const value = this.expandValue(ins, pair, before, current);
             const decl: VarDecl = { name: pair.key, kind: 'ENV', instruction: ins, pair, nameRange: pair.keyRange, value, stage: current, global: undefined };
             this.decls.push(decl);
-            next.set(pair.key, decl);
+            scope.set(pair.key, decl);
           }
-          scope = next;
           break;
         }
         case 'SHELL':
           if (ins.json && ins.json.items.length > 0) shell = ins.json.items.map((w) => w.value);
           break;
         default:
-          this.collectRefs(ins, scope, current);
+          this.collectRefs(ins, before, current);
       }
     }
     if (current) this.closeStage(current, scope, shell);
     return this.result();
   }
 
-  private closeStage(stage: Stage, scope: Scope, shell: readonly string[]): void {
-    this.finalEnv.set(stage, scope);
+  private closeStage(stage: Stage, scope: ScopeTimeline, shell: readonly string[]): void {
+    this.finalEnv.set(stage, scope.current());
     this.finalShell.set(stage, shell);
     const last = stage.instructions.length > 0 ? stage.instructions[stage.instructions.length - 1] : stage.from;
     (stage as { range: Span }).range = { start: stage.from.fullRange.start, end: last.fullRange.end };
   }
 
-  private stage(ins: Instruction, globalScope: Scope, _all: readonly Instruction[], _i: number): Stage {
+  private stage(ins: Instruction, globalTimeline: ScopeTimeline, _all: readonly Instruction[], _i: number): Stage {
+    const globalScope = globalTimeline.current();
     const args = ins.args;
     const index = this.stages.length;
     let name: string | undefined;
@@ -234,7 +341,7 @@ class ModelBuilder {
       const lower = expanded.toLowerCase();
       // BuildKit matches the base against earlier stage names exactly (names are stored lower-cased),
       // and the most recent stage of that name wins.
-      const baseStage = [...this.stages].reverse().find((s) => s.name !== undefined && s.name === expanded);
+      const baseStage = this.latestByName.get(expanded);
       let image: ImageRef | undefined;
       let error: string | undefined;
       const scratch = lower === 'scratch';
@@ -266,17 +373,18 @@ class ModelBuilder {
       envKnown,
     };
     this.stages.push(stage);
+    if (name !== undefined) this.latestByName.set(name, stage);
     return stage;
   }
 
-  private args(ins: Instruction, scope: Scope, globalScope: Scope, stage: Stage | undefined, isGlobal: boolean): void {
+  private args(ins: Instruction, scope: ScopeTimeline, globalScope: ScopeTimeline, stage: Stage | undefined, isGlobal: boolean): void {
     // Each ARG pair sees the ones before it in the same instruction.
     for (const pair of ins.pairs ?? []) {
       let value: string | undefined;
       let globalDecl: VarDecl | undefined;
-      if (pair.value !== undefined) value = this.expandValue(ins, pair, scope, stage);
+      if (pair.value !== undefined) value = this.expandValue(ins, pair, scope.current(), stage);
       else if (!isGlobal) {
-        const g = globalScope.get(pair.key);
+        const g = globalScope.current().get(pair.key);
         if (g) {
           globalDecl = g;
           value = g.value;
@@ -400,6 +508,9 @@ class ModelBuilder {
     const map = (a: number, b: number): Span => (logical ? logical.spanOf(logicalStart + a, logicalStart + b) : { start: sourceStart + a, end: sourceStart + b });
     let inSingle = false;
     let inDouble = false;
+    // The first `}` at or after `closeFrom` (-1: none): searched once per stretch of text, not once per `${`.
+    let closeFrom = -1;
+    let closeAt = -1;
     for (let i = 0; i < text.length; i++) {
       const ch = text[i];
       if (ch === '\\' && !inSingle) {
@@ -428,9 +539,15 @@ class ModelBuilder {
       let end = j;
       let modifier: string | undefined;
       if (braced) {
-        const close = text.indexOf('}', j);
+        if (closeFrom === -1 || j < closeFrom || (closeAt !== -1 && closeAt < j)) {
+          closeFrom = j;
+          closeAt = text.indexOf('}', j);
+        }
+        const close = closeAt;
         if (close === -1) continue;
-        const mod = /^(:?[-+?=]|##?|%%?|\/\/?)/.exec(text.slice(j, close));
+        // No modifier character is a `}`: matching at j in the whole text is matching in text.slice(j, close).
+        MODIFIER_RE.lastIndex = j;
+        const mod = MODIFIER_RE.exec(text);
         modifier = mod ? mod[1] : undefined;
         end = close + 1;
       }
@@ -443,7 +560,7 @@ class ModelBuilder {
   private result(): SemanticModel {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the model's closures read the builder's tables
     const b = this;
-    const stageByName = (name: string) => [...b.stages].reverse().find((s) => s.name === name.toLowerCase());
+    const stageByName = (name: string) => b.latestByName.get(name.toLowerCase());
     const model: SemanticModel = {
       ast: b.ast,
       stages: b.stages,
@@ -491,6 +608,9 @@ class ModelBuilder {
     return model;
   }
 }
+
+/** A `${name...}` modifier right after the name (sticky: set lastIndex). */
+const MODIFIER_RE = /(:?[-+?=]|##?|%%?|\/\/?)/y;
 
 function builtin(name: string): VarDecl {
   return { name, kind: 'builtin', instruction: undefined, pair: undefined, nameRange: undefined, value: undefined, stage: undefined, global: undefined };

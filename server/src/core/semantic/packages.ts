@@ -211,8 +211,22 @@ function basename(value: string): string {
   return i === -1 ? value : value.slice(i + 1);
 }
 
+// Commands are read by many rules: each command is read once per parse of its script (results are immutable).
+const unwrapCache = new WeakMap<ShCommand, readonly ShWord[] | null>();
+const packageCommandCache = new WeakMap<ShCommand, PackageCommand | null>();
+const packageCommandsCache = new WeakMap<ShellScript, readonly PackageCommand[]>();
+
 /** The words of a command (name first), with wrappers such as `sudo -E` removed. */
 function unwrap(cmd: ShCommand): readonly ShWord[] | undefined {
+  let words = unwrapCache.get(cmd);
+  if (words === undefined) {
+    words = unwrapUncached(cmd) ?? null;
+    unwrapCache.set(cmd, words);
+  }
+  return words ?? undefined;
+}
+
+function unwrapUncached(cmd: ShCommand): readonly ShWord[] | undefined {
   if (!cmd.name) return undefined;
   let words: readonly ShWord[] = [cmd.name, ...cmd.args];
   for (let guard = 0; guard < 4 && words.length > 0; guard++) {
@@ -259,6 +273,15 @@ function unwrap(cmd: ShCommand): readonly ShWord[] | undefined {
  * `python -m pip ...` is read as pip.
  */
 export function packageCommand(cmd: ShCommand): PackageCommand | undefined {
+  let pc = packageCommandCache.get(cmd);
+  if (pc === undefined) {
+    pc = readPackageCommand(cmd) ?? null;
+    packageCommandCache.set(cmd, pc);
+  }
+  return pc ?? undefined;
+}
+
+function readPackageCommand(cmd: ShCommand): PackageCommand | undefined {
   const words = unwrap(cmd);
   if (!words || words.length === 0 || words[0].hasExpansion) return undefined;
   const name = basename(words[0].value);
@@ -286,12 +309,17 @@ export function packageCommand(cmd: ShCommand): PackageCommand | undefined {
 
 /** Every package-manager command of a script, in source order. */
 export function packageCommands(script: ShellScript): PackageCommand[] {
-  const out: PackageCommand[] = [];
-  for (const c of script.commands) {
-    const p = packageCommand(c);
-    if (p) out.push(p);
+  let list = packageCommandsCache.get(script);
+  if (!list) {
+    const out: PackageCommand[] = [];
+    for (const c of script.commands) {
+      const p = packageCommand(c);
+      if (p) out.push(p);
+    }
+    packageCommandsCache.set(script, (list = out));
   }
-  return out;
+  // A copy: the result is the caller's.
+  return [...list];
 }
 
 function readCommand(command: ShCommand, manager: PackageManager, tool: ShWord, words: readonly ShWord[]): PackageCommand {

@@ -25,11 +25,32 @@ export function ancestorStages(stage: Stage): Stage[] {
  * arguments, so these names are defined in the child (the model's scope only carries ENV over).
  */
 export function inheritedArgNames(model: SemanticModel, stage: Stage): Set<string> {
-  const ancestors = new Set(ancestorStages(stage));
+  const ancestors = ancestorStages(stage);
   const out = new Set<string>();
-  if (ancestors.size === 0) return out;
-  for (const d of model.decls) if (d.kind === 'ARG' && d.stage && ancestors.has(d.stage)) out.add(d.name);
+  if (ancestors.length === 0) return out;
+  // The model declares the stages' variables stage after stage, in file order: going through the ancestors by
+  // index gives the names in the order of `model.decls`.
+  const byStage = stageArgNames(model);
+  for (const s of [...ancestors].sort((a, b) => a.index - b.index)) for (const name of byStage.get(s) ?? []) out.add(name);
   return out;
+}
+
+const argNamesCache = new WeakMap<SemanticModel, Map<Stage, string[]>>();
+
+/** The names of the ARGs declared in each stage, in order; computed once per model. */
+function stageArgNames(model: SemanticModel): Map<Stage, string[]> {
+  let byStage = argNamesCache.get(model);
+  if (!byStage) {
+    byStage = new Map();
+    for (const d of model.decls) {
+      if (d.kind !== 'ARG' || !d.stage) continue;
+      let list = byStage.get(d.stage);
+      if (!list) byStage.set(d.stage, (list = []));
+      list.push(d.name);
+    }
+    argNamesCache.set(model, byStage);
+  }
+  return byStage;
 }
 
 /**

@@ -38,19 +38,46 @@ export interface StageSource {
   readonly target: StageRef;
 }
 
+interface StageIndex {
+  /** The last stage of each name. */
+  readonly byName: ReadonlyMap<string, Stage>;
+  /** By stage index: the earlier stage its FROM builds on. */
+  readonly bases: readonly (Stage | undefined)[];
+}
+
+/** Stage lookups, computed once per model: a lookup is then constant time instead of a scan of the stages. */
+const indexes = new WeakMap<SemanticModel, StageIndex>();
+
+function stageIndex(model: SemanticModel): StageIndex {
+  let idx = indexes.get(model);
+  if (!idx) {
+    const byName = new Map<string, Stage>();
+    const bases: (Stage | undefined)[] = [];
+    for (const s of model.stages) {
+      bases.push(s.base.unresolved ? undefined : byName.get(s.base.expanded));
+      if (s.name !== undefined) byName.set(s.name, s);
+    }
+    idx = { byName, bases };
+    indexes.set(model, idx);
+  }
+  return idx;
+}
+
 /** BuildKit's findStateByName: lower-cased, and the last stage with that name wins. */
 export function stageNamed(model: SemanticModel, name: string): Stage | undefined {
-  const lower = name.toLowerCase();
-  for (let i = model.stages.length - 1; i >= 0; i--) if (model.stages[i].name === lower) return model.stages[i];
-  return undefined;
+  return stageIndex(model).byName.get(name.toLowerCase());
 }
 
 /** The earlier stage a FROM builds on, matched exactly as BuildKit's addState does. */
 export function baseStageOf(model: SemanticModel, stage: Stage): Stage | undefined {
   if (stage.base.unresolved) return undefined;
-  const name = stage.base.expanded;
-  for (let i = stage.index - 1; i >= 0; i--) if (model.stages[i].name === name) return model.stages[i];
-  return undefined;
+  if (model.stages[stage.index] !== stage) {
+    // Not a stage of this model: look it up the long way.
+    const name = stage.base.expanded;
+    for (let i = stage.index - 1; i >= 0; i--) if (model.stages[i].name === name) return model.stages[i];
+    return undefined;
+  }
+  return stageIndex(model).bases[stage.index];
 }
 
 const ATOI = /^[+-]?\d{1,18}$/;

@@ -92,6 +92,8 @@ const STOP_DONE: ReadonlySet<string> = new Set(['done']);
 const STOP_CASE_ITEM: ReadonlySet<string> = new Set([';;', ';&', ';;&', 'esac']);
 /** Builtins that only bash (and zsh/ksh) has. */
 const BASH_BUILTINS = new Set(['source', 'declare', 'typeset', 'shopt', 'let', 'pushd', 'popd', 'mapfile', 'readarray', 'disown', 'complete', 'compgen', 'caller', 'enable']);
+/** Builtins whose arguments may be array assignments (`local a=(1 2)`). */
+const DECLARATIONS = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
 const MAX_NESTING = 200;
 const ASSIGNMENT = /[A-Za-z_][A-Za-z0-9_]*(\[[^\]\s]*\])?\+?=/y;
 const FUNCTION_DEF = /[A-Za-z_][A-Za-z0-9_.:-]*[ \t]*\([ \t]*\)/y;
@@ -534,12 +536,15 @@ class Parser {
         continue;
       }
       if (META.has(c) && !this.isProcessSubst()) break;
-      if (!cmd.name) {
+      const declaring = cmd.name && !cmd.name.quoted && DECLARATIONS.has(cmd.name.value);
+      if (!cmd.name || declaring) {
         ASSIGNMENT.lastIndex = this.pos;
         const m = ASSIGNMENT.exec(this.text);
-        if (m && m.index + m[0].length <= this.lim) {
+        if (m && m.index + m[0].length <= this.lim && (!declaring || this.at(this.pos + m[0].length) === '(')) {
+          // `declare -a a=(1 2)`: an array assignment is an argument of the declaration builtins.
           const w = this.readAssignment(ctx, m[0], m[1] !== undefined);
-          cmd.assignments.push(w);
+          if (declaring) cmd.args.push(w);
+          else cmd.assignments.push(w);
           cmd.end = w.end;
           continue;
         }

@@ -84,8 +84,12 @@ export interface ManifestAnswer {
 }
 
 interface HostState {
+  /** 429: nothing goes to the host before this time. */
   blockedUntil: number;
   blockedReason: string;
+  /** Pull limit used up (`ratelimit-remaining: 0`): manifest GETs (what is counted) wait; HEAD and blobs do not. */
+  pullsBlockedUntil: number;
+  pullsBlockedReason: string;
   /** Bearer realm/service learnt from the host's first challenge: later repositories skip the 401. */
   bearer?: { realm: string; service: string | undefined };
   inFlight: number;
@@ -130,7 +134,9 @@ export class RegistryClient {
   /** When requests to a registry are refused locally because of a rate limit; undefined when they are not. */
   blockedUntil(registry: string): { until: number; reason: string } | undefined {
     const s = this.hosts.get(apiHost(registry));
-    return s && s.blockedUntil > this.now() ? { until: s.blockedUntil, reason: s.blockedReason } : undefined;
+    if (s && s.blockedUntil > this.now()) return { until: s.blockedUntil, reason: s.blockedReason };
+    if (s && s.pullsBlockedUntil > this.now()) return { until: s.pullsBlockedUntil, reason: s.pullsBlockedReason };
+    return undefined;
   }
 
   async getManifest(registry: string, repository: string, reference: string): Promise<ManifestAnswer> {
@@ -195,7 +201,7 @@ export class RegistryClient {
   private state(host: string): HostState {
     let s = this.hosts.get(host);
     if (!s) {
-      s = { blockedUntil: 0, blockedReason: '', inFlight: 0, queue: [] };
+      s = { blockedUntil: 0, blockedReason: '', pullsBlockedUntil: 0, pullsBlockedReason: '', inFlight: 0, queue: [] };
       this.hosts.set(host, s);
     }
     return s;
@@ -220,10 +226,11 @@ export class RegistryClient {
   private async send(registry: string, repository: string, path: string, method: 'GET' | 'HEAD', accept: string, maxBytes: number): Promise<HttpResponse> {
     const host = apiHost(registry);
     const s = this.state(host);
-    this.checkBlocked(host, s);
+    const pull = method === 'GET' && path.includes('/manifests/');
+    this.checkBlocked(host, s, pull);
     await this.acquire(s);
     try {
-      this.checkBlocked(host, s);
+      this.checkBlocked(host, s, pull);
       const url = this.baseUrl(registry) + path;
       const scope = `repository:${repository}:pull`;
       let auth = s.bearer ? await this.token(host, s.bearer.realm, s.bearer.service, scope) : undefined;
@@ -253,9 +260,13 @@ export class RegistryClient {
     }
   }
 
-  private checkBlocked(host: string, s: HostState): void {
-    if (s.blockedUntil > this.now()) {
+  private checkBlocked(host: string, s: HostState, pull = false): void {
+    const now = this.now();
+    if (s.blockedUntil > now) {
       throw new RegistryError('rate-limited', `${s.blockedReason}; not asking again before ${new Date(s.blockedUntil).toISOString().slice(11, 19)} UTC`, 429, s.blockedUntil);
+    }
+    if (pull && s.pullsBlockedUntil > now) {
+      throw new RegistryError('rate-limited', `${s.pullsBlockedReason}; no manifest requests before ${new Date(s.pullsBlockedUntil).toISOString().slice(11, 19)} UTC`, 429, s.pullsBlockedUntil);
     }
   }
 
@@ -320,8 +331,8 @@ export class RegistryClient {
       if (m && Number(m[1]) <= 0) {
         const retry = parseRetryAfter(headerValue(res, 'retry-after'), this.now());
         const wait = Math.min(retry ?? 15 * 60_000, max);
-        s.blockedUntil = Math.max(s.blockedUntil, this.now() + wait);
-        s.blockedReason = `${host} says the pull limit is used up${m[2] ? ` (window ${Math.round(Number(m[2]) / 3600)} h)` : ''}`;
+        s.pullsBlockedUntil = Math.max(s.pullsBlockedUntil, this.now() + wait);
+        s.pullsBlockedReason = `${host} says the pull limit is used up${m[2] ? ` (window ${Math.round(Number(m[2]) / 3600)} h)` : ''}`;
       }
     }
   }

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "Hello from busybox-demo, built by Dockwright on $(uname -m)"
