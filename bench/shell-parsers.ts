@@ -440,6 +440,7 @@ function fuzz(n: number): void {
     for (let i = 1 + rnd(3); i > 1; i--) s += ops[rnd(ops.length)] + cmd(d);
     return s;
   };
+  const me = ours();
   let valid = 0;
   let differ = 0;
   for (let i = 0; i < n; i++) {
@@ -447,7 +448,7 @@ function fuzz(n: number): void {
     const ref = m.run(t) as { cmds: Cmd[] | undefined; error: boolean };
     if (ref.error) continue;
     valid++;
-    const o = ours().run(t) as { cmds: Cmd[] | undefined; error: boolean };
+    const o = me.run(t) as { cmds: Cmd[] | undefined; error: boolean };
     if (o.error || !sameCmds(fmtCmds(o.cmds)!, fmtCmds(ref.cmds)!)) {
       differ++;
       if (differ <= 10) console.log(`DIFF ${JSON.stringify(t)}\n  dockwright ${fmtCmds(o.cmds)!.join(' ')}\n  mvdan-sh   ${fmtCmds(ref.cmds)!.join(' ')}`);

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { ServerController } from './serverController';
 import { RESTART_COMMAND, SHOW_OUTPUT_COMMAND, ServerStatusItem } from './status';
 import { registerRuleDocs } from './rule-docs';
+import { registerCacheMap } from './commands/cache-map';
+import { registerDockerCommands } from './commands/index';
 
 let controller: ServerController | undefined;
 
@@ -19,6 +21,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(RESTART_COMMAND, () => ctl.restart()),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => output.show(true)),
     registerRuleDocs(context),
+    // Cache map (explorer context menu / palette): which instruction a context file busts first.
+    registerCacheMap(() => ctl.client),
+    // Build / inspect images, layer explorer, build task, layer lenses (trusted workspaces only).
+    registerDockerCommands(context, ctl, output),
     // Linting works in untrusted workspaces; the server learns the trust state from its
     // initialization options, so restart it once the user grants trust.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

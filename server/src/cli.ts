@@ -10,7 +10,7 @@ import { analyze, type AnalyzeOptions } from './core/analyze';
 import { RULES } from './core/rules/index';
 import type { Finding, Level, Rule, Severity } from './core/rules/types';
 import { resolveRuleId } from './core/rules/registry';
-import { contextInfo } from './host/build-context';
+import { cliContextInfo } from './host/context-scan';
 import { findDockerfiles } from './host/find-dockerfiles';
 import { findHadolintConfig, loadHadolintConfig, type LoadedConfig } from './host/hadolint-config';
 import { formatSarif } from './cli/format-sarif';
@@ -181,7 +181,8 @@ function lint(argv: string[]): number {
     const options: AnalyzeOptions = {
       levels: { ...(config?.levels ?? {}), ...args.levels },
       all: args.all,
-      context: contextInfo(dir, f.path ? resolve(f.path) : undefined),
+      // The build context: .dockerignore and, when a rule asks, the files (host/context-scan.ts).
+      context: cliContextInfo(f.path ? resolve(f.path) : undefined, text, dir),
       ruleOptions: { trustedRegistries: config?.trustedRegistries, labelSchema: config?.labelSchema, strictLabels: config?.strictLabels },
       disableIgnorePragma: config?.disableIgnorePragma,
     };

@@ -22,9 +22,11 @@ import type { HandlerModule, ServerContext } from './lsp/context';
 import { editingModule } from './lsp/handlers/editing';
 import { navigationModule } from './lsp/handlers/navigation';
 import { imagesModule } from './lsp/handlers/images';
+import { cacheModule } from './lsp/handlers/cache';
+import { buildInfoModule } from './lsp/handlers/build-info';
 
 /** Feature modules: each announces its capabilities and registers its handlers. */
-const MODULES: readonly HandlerModule[] = [editingModule, navigationModule, imagesModule];
+const MODULES: readonly HandlerModule[] = [editingModule, navigationModule, imagesModule, buildInfoModule, cacheModule];
 
 const VERSION = '0.1.0';
 

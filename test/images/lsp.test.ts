@@ -173,6 +173,43 @@ realTest('size hints appear when the background lookups land; hover, pin and tag
   assert.deepEqual([...labels].sort(), ['1', '1.36']);
 });
 
+realTest('image name completion: popular images, the bundled table and the local engine', async () => {
+  const uri = 'file:///tmp/dw-images-lsp/names/Dockerfile';
+  await client!.open(uri, 'FROM scratch AS first\nFROM \n');
+  const list = await client!.request<{ items: { label: string; detail?: string }[] }>('textDocument/completion', {
+    textDocument: { uri },
+    position: { line: 1, character: 5 },
+    context: { triggerKind: 1 },
+  });
+  const by = new Map(list.items.map((x) => [x.label, x.detail]));
+  assert.equal(by.get('local/busybox:1'), 'local engine');
+  assert.ok(by.has('python') && by.has('gcr.io/distroless/static-debian12') && by.has('mcr.microsoft.com/dotnet/aspnet'));
+  assert.ok(by.has('first'), 'earlier stages');
+});
+
+realTest('untrusted workspace: nothing is looked up, the hint says why, the bundled table still answers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-images-lsp-untrusted-'));
+  process.env.DOCKWRIGHT_CACHE_DIR = dir;
+  const c = new LspClient({ initializationOptions: { workspaceTrusted: false } });
+  try {
+    await c.initialize();
+    const uri = 'file:///tmp/dw-images-lsp/untrusted/Dockerfile';
+    await c.open(uri, `FROM ${registry!.addr}/busybox:1.36\nFROM local/busybox:1\nFROM python:3.12-slim\n`);
+    let hints: Hint[] = [];
+    for (let i = 0; i < 50; i++) {
+      hints = (await c.request<Hint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } })).filter((h) => h.data?.image);
+      if (hints.length === 3) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(hints.map((h) => h.label), ['size unknown', 'size unknown', '≈42 MB']);
+    assert.match(hints[0].tooltip!.value, /not trusted/);
+    assert.match(hints[2].tooltip!.value, /bundled table/);
+  } finally {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 realTest('reopening the file answers from memory: hints at once, no new lookup', async () => {
   const addr = registry!.addr;
   const uri = 'file:///tmp/dw-images-lsp/again/Dockerfile';

@@ -13,7 +13,8 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { parse } from '../../server/src/core/syntax/parser';
 import type { Instruction } from '../../server/src/core/syntax/ast';
-import { generateCorpus, generateLargeDockerfile } from '../corpus/generate';
+import { parseShell } from '../../server/src/core/shell/parser';
+import { generateCorpus, generateLargeDockerfile, mulberry32 } from '../corpus/generate';
 import type { LspClient } from '../support/lsp-client';
 import { ALL_RULES_OFF, applyEdits, docUri, type Edit, mark, startNav } from '../support/nav-client';
 
@@ -140,6 +141,41 @@ for (const { settings, corpus, large } of SETTINGS) {
   });
 }
 
+// ---- mutation fuzzing: random edits of the fixtures, checked with a shell parser for RUN text
+
+/** The words of each shell command exactly as written (whitespace inside quotes counts). */
+function shellWords(text: string): unknown {
+  return parseShell(text, 'bash').commands.map((c) =>
+    [...c.assignments, ...(c.name ? [c.name] : []), ...c.args].map((w) => (w.raw.includes('$(') || w.raw.includes('`') ? ws(w.raw) : w.raw)),
+  );
+}
+
+function strictMeaning(text: string): unknown {
+  const ast = parse(text);
+  const one = (ins: Instruction): unknown => ({ ...(meaningOf(ins) as object), args: ins.shell && ast.escape === '\\' ? shellWords(ins.shell.text) : (meaningOf(ins) as { args: unknown }).args, trigger: ins.trigger ? one(ins.trigger) : undefined });
+  return { escape: ast.escape, directives: ast.directives.filter((d) => d.known).map((d) => [d.name, d.value]), instructions: ast.instructions.map(one) };
+}
+
+test('mutated fixtures: idempotent and the same meaning, shell words compared exactly', async () => {
+  const c = await client({ instructionCasing: 'upper', continuationIndent: 4 });
+  const seeds = dockerfiles(fixtures).map((f) => readFileSync(f, 'utf8'));
+  const rnd = mulberry32(20240601);
+  const pieces = ['\\\n', '\n', ' ', '\t', '"', "'", '`', '$', '${', '}', '$(', ')', '#', '<<EOF\n', 'EOF\n', '[', ']', ',', '=', '--', 'AS ', 'from ', 'run ', 'ONBUILD ', '\r\n', '\r', '\ufeff', '# escape=`\n', '   \n', '\\'];
+  for (let n = 0; n < 300; n++) {
+    let text = seeds[Math.floor(rnd() * seeds.length)];
+    for (let k = 1 + Math.floor(rnd() * 5); k > 0; k--) {
+      const pos = Math.floor(rnd() * (text.length + 1));
+      text = rnd() < 0.7 ? text.slice(0, pos) + pieces[Math.floor(rnd() * pieces.length)] + text.slice(pos) : text.slice(0, pos) + text.slice(pos + Math.floor(rnd() * 5));
+    }
+    const first = await format(c, text);
+    assert.deepEqual(strictMeaning(first.result), strictMeaning(text), `meaning kept for ${JSON.stringify(text)}`);
+    const second = await format(c, first.result);
+    assert.deepEqual(second.edits, [], `idempotent for ${JSON.stringify(text)}`);
+    await c.close(first.uri);
+    await c.close(second.uri);
+  }
+});
+
 // ---- specific behaviour
 
 const CASES: { name: string; input: string; expected: string; settings?: FormatSettings }[] = [
@@ -178,6 +214,11 @@ const UNTOUCHED: { name: string; input: string }[] = [
   { name: 'a quoted ENV value spread over lines', input: 'FROM a\nENV A="x \\\n  y"\n' },
   { name: 'directives', input: '# syntax = docker/dockerfile:1   \n#  check=skip=all\nFROM a\n' },
   { name: 'comment text', input: '#   spaced    comment\nFROM a\n' },
+  // Found by mutation fuzzing: each was a change of meaning once.
+  { name: 'trailing blanks after a stray carriage return (trimming would turn the line into a directive)', input: '# check=skip=all\r \nFROM a\n' },
+  { name: 'trailing blanks after an unterminated quote in a heredoc marker', input: 'FROM a\nRUN <<E"OF   \n' },
+  { name: 'indentation before a byte-order mark that is not the first character', input: '\t\ufeffrun x\n' },
+  { name: 'a continuation inside PowerShell ${...}', input: '# escape=`\nFROM a\nSHELL ["powershell"]\nRUN Write-Host ${ a `\n   b }\n' },
 ];
 
 for (const tc of UNTOUCHED) {

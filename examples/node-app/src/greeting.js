@@ -1,2 +1,1 @@
-'use strict';
-exports.greeting = (name) => `Hello, ${name || 'world'}!`;
+export const greeting = (name) => `Hello, ${name || 'world'}!`;

@@ -1,6 +1,6 @@
-'use strict';
-const http = require('node:http');
-const { greeting } = require('./greeting');
+/* global process, console, URL */
+import http from 'node:http';
+import { greeting } from './greeting.js';
 
 const port = Number(process.env.PORT || 3000);
 
@@ -10,7 +10,8 @@ http
       res.writeHead(204).end();
       return;
     }
+    const name = new URL(req.url, 'http://localhost').searchParams.get('name');
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ message: greeting(new URL(req.url, 'http://x').searchParams.get('name')) }));
+    res.end(JSON.stringify({ message: greeting(name) }));
   })
   .listen(port, () => console.log(`listening on ${port}`));

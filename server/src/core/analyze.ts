@@ -204,8 +204,17 @@ function collectSuppressions(ast: DockerfileAst, disablePragma: boolean, rules: 
     checkError,
     isSuppressed(f) {
       if (fileSkips.has(f.rule)) return true;
-      for (const p of perInstruction) {
-        if (p.ids.has(f.rule) && f.range.start >= p.span.start && f.range.start <= p.span.end) return true;
+      // The comments' instructions come in file order and do not overlap: look from the last one starting at or
+      // before the finding back to the first one that ends before it.
+      let lo = 0;
+      let hi = perInstruction.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (perInstruction[mid].span.start <= f.range.start) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo - 1; i >= 0 && perInstruction[i].span.end >= f.range.start; i--) {
+        if (perInstruction[i].ids.has(f.rule)) return true;
       }
       return false;
     },

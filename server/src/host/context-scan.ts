@@ -21,6 +21,8 @@ import { performance } from 'node:perf_hooks';
 import ignore from '@balena/dockerignore';
 import { componentPattern, contextDirectiveOf, createContextFiles, hasWildcard } from '../core/features/context-files';
 import type { ContextFiles, ContextInfo } from '../core/rules/types';
+import { contextInfo } from './build-context';
+import { isDockerfileName } from './find-dockerfiles';
 
 export interface ScanLimits {
   /** Stop after this many files (the index is then marked truncated). */
@@ -337,7 +339,8 @@ export function cliContextInfo(dockerfilePath: string | undefined, text: string,
     get files(): ContextFiles | undefined {
       if (files) return files;
       if (!isDirectory(resolved.dir)) return undefined;
-      const key = `${resolved.dir}\0${rules.file ?? ''}`;
+      // The .dockerignore text is part of the key: a changed file means another set of files.
+      const key = `${resolved.dir}\0${rules.file ?? ''}\0${rules.text ?? ''}`;
       let w = cliCache.get(key);
       if (!w) {
         w = scanContextSync(resolved.dir, rules, limits);
@@ -732,3 +735,53 @@ async function isDirectoryAsync(p: string): Promise<boolean> {
     return false;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The language server's hook, so documents.ts needs no knowledge of the scanner's configuration.
+
+type DocumentContextProvider = (uri: string, path: string, text: string) => Promise<ContextInfo | undefined> | ContextInfo | undefined;
+let provider: DocumentContextProvider | undefined;
+
+/** Installed by the cache module (lsp/handlers/cache.ts) when the server starts. */
+export function setDocumentContextProvider(p: DocumentContextProvider | undefined): void {
+  provider = p;
+}
+
+/**
+ * The build context of an open Dockerfile: from the scanner when the cache module is registered (files
+ * included once scanned), else the .dockerignore only (host/build-context.ts).
+ */
+export async function documentContext(uri: string, path: string, text: string): Promise<ContextInfo> {
+  const fromScanner = provider ? await provider(uri, path, text) : undefined;
+  return fromScanner ?? contextInfo(dirname(path), path);
+}
+
+/**
+ * Dockerfiles under `root`, asynchronously and bounded (folders visited, depth), skipping dependency and
+ * VCS folders: for the cache map, which asks which Dockerfiles read a file.
+ */
+export async function findDockerfilesAsync(root: string, limits: { maxDirs?: number; maxDepth?: number } = {}): Promise<string[]> {
+  const maxDirs = limits.maxDirs ?? 5000;
+  const maxDepth = limits.maxDepth ?? 6;
+  const out: string[] = [];
+  const queue: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
+  let visited = 0;
+  while (queue.length > 0 && visited < maxDirs) {
+    const { dir, depth } = queue.shift()!;
+    visited++;
+    let entries: Dirent[];
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (depth < maxDepth && !SKIP_FOR_DOCKERFILES.has(e.name)) queue.push({ dir: join(dir, e.name), depth: depth + 1 });
+      } else if (e.isFile() && isDockerfileName(e.name)) out.push(join(dir, e.name));
+    }
+  }
+  return out.sort();
+}
+
+const SKIP_FOR_DOCKERFILES = new Set(['node_modules', '.git', '.hg', '.svn', 'vendor', '.venv', 'venv', '__pycache__', 'dist', 'out', 'target', '.cache', 'build']);

@@ -1,9 +1,13 @@
 /**
  * The only place where core offsets become LSP positions and core findings become LSP objects.
  */
+import { pathToFileURL } from 'node:url';
 import {
   CodeAction,
   CodeActionKind,
+  CreateFile,
+  TextDocumentEdit,
+  type WorkspaceEdit,
   Diagnostic,
   DiagnosticSeverity,
   DiagnosticTag,
@@ -78,8 +82,29 @@ export function toTextEdits(idx: LineIndex, fix: Fix): TextEdit[] {
 }
 
 export function toCodeAction(idx: LineIndex, uri: string, fix: Fix, diagnostic: Diagnostic | undefined, kind: string = CodeActionKind.QuickFix): CodeAction {
-  const action = CodeAction.create(fix.title, { changes: { [uri]: toTextEdits(idx, fix) } }, kind);
+  const action = CodeAction.create(fix.title, fix.fileEdits?.length ? withFileEdits(idx, uri, fix) : { changes: { [uri]: toTextEdits(idx, fix) } }, kind);
   if (diagnostic) action.diagnostics = [diagnostic];
   if (fix.preferred) action.isPreferred = true;
   return action;
+}
+
+/**
+ * A fix that also edits other files (ContextNotIgnored creates or extends the .dockerignore, issue 6):
+ * `documentChanges` with a CreateFile and TextDocumentEdits. Offsets of an existing file are converted with
+ * its text as the fix saw it (`FileEdit.text`).
+ */
+function withFileEdits(idx: LineIndex, uri: string, fix: Fix): WorkspaceEdit {
+  const changes: (TextDocumentEdit | CreateFile)[] = [];
+  if (fix.edits.length > 0) changes.push(TextDocumentEdit.create({ uri, version: null }, toTextEdits(idx, fix)));
+  for (const fe of fix.fileEdits ?? []) {
+    const target = pathToFileURL(fe.path).href;
+    if (fe.create) {
+      changes.push(CreateFile.create(target, { overwrite: false, ignoreIfExists: true }));
+      if (fe.text) changes.push(TextDocumentEdit.create({ uri: target, version: null }, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: fe.text }]));
+      continue;
+    }
+    const fileIdx = new LineIndex(fe.text ?? '');
+    changes.push(TextDocumentEdit.create({ uri: target, version: null }, (fe.edits ?? []).map((e) => ({ range: toRange(fileIdx, e.range), newText: e.newText }))));
+  }
+  return { documentChanges: changes };
 }

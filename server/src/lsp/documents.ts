@@ -9,7 +9,7 @@ import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSyntax, runRules, type Analysis, type AnalyzeOptions } from '../core/analyze';
 import type { Finding } from '../core/rules/types';
-import { contextInfo } from '../host/build-context';
+import { documentContext } from '../host/context-scan';
 import { findHadolintConfig, loadHadolintConfig, type LoadedConfig } from '../host/hadolint-config';
 import type { Settings, SettingsStore } from './settings';
 
@@ -119,7 +119,8 @@ export class DocumentStore {
     const options: AnalyzeOptions = {
       levels: { ...(config?.levels ?? {}), ...settings.rules },
       all: settings.lint.enableAll,
-      context: path && this.trusted ? contextInfo(dirname(path), path) : undefined,
+      // Build context: .dockerignore plus the scanned file index (host/context-scan.ts, layer-cache module).
+      context: path && this.trusted ? await documentContext(doc.uri, path, text) : undefined,
       ruleOptions: {
         trustedRegistries: config?.trustedRegistries,
         labelSchema: config?.labelSchema,

@@ -6,6 +6,7 @@
  */
 import type { Analysis } from '../analyze';
 import type { Stage } from '../semantic/model';
+import { parseImageRef } from '../semantic/image-ref';
 
 export interface StageInfo {
   readonly index: number;
@@ -93,4 +94,26 @@ export function buildInfo(analysis: Analysis): BuildInfo {
   });
   const last = model.stages[model.stages.length - 1];
   return { stages, args, defaultTarget: last ? stageLabel(last) : undefined };
+}
+
+/**
+ * A default image name from a folder name: lower-case, runs of characters a repository name cannot hold
+ * replaced by `-`, separators trimmed (`My App_v2!` -> `my-app_v2`). `image` when nothing is left.
+ */
+export function sanitizeImageName(folder: string): string {
+  const s = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/[._-]{2,}/g, (m) => (m === '__' ? m : '-'))
+    .replace(/^[._-]+|[._-]+$/g, '');
+  return s.slice(0, 128).replace(/[._-]+$/, '') || 'image';
+}
+
+/** Why `tag` cannot name an image (`docker build --tag`), or undefined when it can. */
+export function validateImageTag(tag: string): string | undefined {
+  if (tag.trim() !== tag || tag === '') return 'An image name cannot be empty or have leading or trailing spaces.';
+  const r = parseImageRef(tag);
+  if (!r.ok) return `Not a valid image name: ${r.error}.`;
+  if (r.ref.digest) return 'An image name to build cannot have a digest (@sha256:...).';
+  return undefined;
 }

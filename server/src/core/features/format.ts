@@ -30,6 +30,8 @@ export const DEFAULT_FORMAT_OPTIONS: FormatOptions = { instructionCasing: 'upper
 
 type FormatInput = Pick<Analysis, 'ast' | 'model'>;
 
+const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
+
 const enum LineKind {
   /** Not understood (e.g. the lines of an empty logical line): left alone. */
   Orphan,
@@ -50,6 +52,8 @@ interface LinePlan {
   indent: number | undefined;
   /** In-line replacements on the original text (absolute offsets), non-overlapping. */
   replacements: FormatEdit[];
+  /** Trailing blanks are significant here. */
+  keepTrailing?: boolean;
 }
 
 /** The edits that format the whole document, or only the lines that `range` touches. */
@@ -110,7 +114,7 @@ export function formatEdits(a: FormatInput, options: FormatOptions = DEFAULT_FOR
       }
       // Trailing blanks go, unless that would leave a stray "\r" to merge with the line break.
       const trimmed = line.replace(/[ \t]+$/, '');
-      if (!trimmed.endsWith('\r')) line = trimmed;
+      if (!trimmed.endsWith('\r') && !plan.keepTrailing) line = trimmed;
       if (line !== original) edits.push(minimalEdit(ls, original, line));
     }
     i++;
@@ -195,7 +199,8 @@ function planInstruction(a: FormatInput, ins: Instruction, lines: LineIndex, pla
       segments.push({ line: l, source: first, logical: logicalLen, length: end - first });
       logicalLen += end - first;
       // Only strip the indentation of a first line that starts with the keyword.
-      if (first === ins.keywordRange.start) plan.indent = 0;
+      // (A byte-order mark that is not the first character is part of the keyword: never move it to the start.)
+      if (first === ins.keywordRange.start && text[first] !== '\ufeff') plan.indent = 0;
       continue;
     }
     let nonSpace = ls;
@@ -207,7 +212,7 @@ function planInstruction(a: FormatInput, ins: Instruction, lines: LineIndex, pla
     if (text[nonSpace] === '#') {
       plan.kind = LineKind.ContinuationComment;
       // BuildKit drops the line: its indentation means nothing, so align it.
-      if (options.continuationIndent >= 0) plan.indent = options.continuationIndent;
+      plan.indent = options.continuationIndent;
       continue;
     }
     plan.kind = LineKind.Continuation;
@@ -236,6 +241,13 @@ function planInstruction(a: FormatInput, ins: Instruction, lines: LineIndex, pla
   };
   keyword(ins);
   if (ins.trigger) keyword(ins.trigger);
+  // The parser looks for heredoc markers in the untrimmed text: with an unterminated quote after `<<`,
+  // trailing blanks become part of the marker word, so they stay.
+  if (HEREDOC_KEYWORDS.has(target.keyword) && !target.json) {
+    const marker = logical.lastIndexOf('<<');
+    const lastSegment = segments[segments.length - 1];
+    if (marker !== -1 && lastSegment && /["']/.test(logical.slice(marker))) plans[lastSegment.line].keepTrailing = true;
+  }
   if (target.keyword === 'FROM' && target.args.length === 3 && target.args[1].value.toLowerCase() === 'as') {
     const as = asCasing(target.keywordRaw, options);
     if (as && text.slice(target.args[1].range.start, target.args[1].range.end).toLowerCase() === 'as') replace(target.args[1].range, as);
@@ -344,7 +356,8 @@ function unsafeAt(s: string, from: number, queries: readonly number[], mode: Mod
     const c = s[i];
     const top = stack.length > 0 ? stack[stack.length - 1] : '';
     if (mode === 'strict') {
-      if (c === '"' || c === "'") giveUp = true;
+      // An unknown shell: any quote or `${` (PowerShell allows spaces in `${...}` names) ends the certainty.
+      if (c === '"' || c === "'" || (c === '$' && s[i + 1] === '{')) giveUp = true;
       continue;
     }
     if (mode !== 'shell') {

@@ -37,7 +37,8 @@ export function normalizeCreatedBy(createdBy: string): string {
   let s = createdBy.trim().replace(/\s+# buildkit$/, '');
   s = s.replace(/^\/bin\/sh -c #\(nop\)\s+/, '');
   s = s.replace(/^\/bin\/sh -c /, 'RUN ');
-  s = s.replace(/^RUN \|\d+(?: [A-Za-z_][A-Za-z0-9_]*=\S*)* /, 'RUN ');
+  // Build arguments in front of the command (`|2 A=b C=d e /bin/sh -c x`): values may hold spaces.
+  s = s.replace(/^(?:RUN )?\|\d+ .*?(?=\/bin\/(?:ba)?sh -c |cmd \/S \/C |powershell)/, 'RUN ');
   s = s.replace(/^RUN (?:\/bin\/(?:ba)?sh|cmd \/S \/C|powershell(?:\.exe)?) (?:-\S+ )*-c /, 'RUN ');
   return s.replace(/\s+/g, ' ');
 }
@@ -69,9 +70,10 @@ export function matchKnownLayers(analysis: Analysis, known: KnownImageLayers | u
   const instructions = analysis.ast.instructions;
   const byLine = known.layers.filter((l) => l.line !== undefined);
   if (byLine.length > 0) {
+    // The recorder aligned them already: the keyword agreeing is enough.
     for (const l of byLine) {
       const ins = instructions.find((i) => i.startLine === l.line);
-      if (ins && sameStep(analysis, ins, l)) out.set(ins, l);
+      if (ins && normalizeCreatedBy(l.createdBy).split(' ', 1)[0].toUpperCase() === ins.keyword) out.set(ins, l);
     }
     return out;
   }

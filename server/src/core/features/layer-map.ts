@@ -297,18 +297,24 @@ function layerFlags(entries: readonly HistoryEntry[], steps: readonly (HistorySt
     }
     return { layer, digest };
   }
-  const sure = entries.map((e) => e.size > 0);
-  const maybe = entries.map((e, i) => e.size === 0 && (steps[i] === undefined || LAYER_KEYWORDS.has(steps[i]!.keyword)));
-  const nSure = sure.filter(Boolean).length;
-  const nMaybe = maybe.filter(Boolean).length;
-  let layer: boolean[];
-  if (diffIds && nSure + nMaybe === diffIds.length) layer = sure.map((s, i) => s || maybe[i]);
-  else if (diffIds && nSure === diffIds.length) layer = sure;
-  else {
-    // Counts do not settle it: a 0-byte RUN/COPY/ADD still made a layer; no digests (they could be off by one).
-    layer = entries.map((e, i) => sure[i] || (maybe[i] && steps[i] !== undefined && steps[i]!.keyword !== 'WORKDIR'));
-    return { layer, digest };
-  }
+  // Tier A: certainly a layer (bytes, or a BuildKit RUN/COPY/ADD/WORKDIR: BuildKit always commits those).
+  // Tier B: a classic WORKDIR of 0 bytes (a layer when it created the directory).
+  // Tier C: a classic RUN/COPY/ADD of 0 bytes, or a 0-byte base entry (no layer when nothing changed).
+  const tier = entries.map((e, i): 'A' | 'B' | 'C' | undefined => {
+    if (e.size > 0) return 'A';
+    const st = steps[i];
+    if (!st) return 'C';
+    if (!LAYER_KEYWORDS.has(st.keyword)) return undefined;
+    if (st.builder === 'buildkit') return 'A';
+    return st.keyword === 'WORKDIR' ? 'B' : 'C';
+  });
+  const count = (ts: string) => tier.filter((t) => t !== undefined && ts.includes(t)).length;
+  const guess = tier.map((t) => t === 'A' || t === 'B');
+  if (!diffIds) return { layer: guess, digest };
+  const pick = [ 'A', 'AB', 'ABC' ].find((ts) => count(ts) === diffIds.length);
+  // Counts do not settle it: the best guess, and no digests (they could be off by one).
+  if (!pick) return { layer: guess, digest };
+  const layer = tier.map((t) => t !== undefined && pick.includes(t));
   let k = 0;
   for (let i = 0; i < n; i++) if (layer[i]) digest[i] = diffIds[k++];
   return { layer, digest };

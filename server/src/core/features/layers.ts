@@ -1,12 +1,9 @@
 /**
- * Layers and the build cache, as BuildKit computes them, for the layer hover, the cache map and the cache
- * rules:
- * - what an instruction does to the image: a filesystem layer (RUN, COPY, ADD; WORKDIR makes a small one),
- *   environment that later RUNs see (ENV, ARG, USER, SHELL), or image configuration only (LABEL, CMD...);
- * - what its cache key depends on: its text, the ARG/ENV values in scope, the files it reads from the build
- *   context (how many, how big, the largest), the previous step;
- * - which later steps re-run when it changes, across stages (`FROM stage`, `COPY --from`, `RUN --mount from=`);
- * - which instruction a file of the context busts first (the cache map).
+ * The layer hover: for the instruction under the cursor, whether it makes a filesystem layer or only changes
+ * metadata, what its cache key depends on (its text, the ARG/ENV values in scope, the files it reads from the
+ * build context: how many, how big, the largest), which later steps re-run when it changes, and, when an image
+ * built from the Dockerfile is known, the real layer (size, digest, created_by). The build graph itself is in
+ * cache-graph.ts.
  *
  * Pure: the context index and the known image layers come in as data. Must not: read files or call docker.
  */
@@ -16,7 +13,6 @@ import type { SemanticModel, Stage } from '../semantic/model';
 import type { ContextFileEntry, ContextInfo } from '../rules/types';
 import { expandInScope } from '../rules/util';
 import { LineIndex } from '../text';
-import { hover } from './hover';
 import { instructionAt } from './suppress';
 import { formatBytes, formatFilesBytes } from './context-files';
 import { contextSources, isBuildStep, layerEffect, rebuiltAfter, REMOTE, type ContextSource, type LayerEffect } from './cache-graph';
@@ -94,9 +90,9 @@ function scopeDescription(model: SemanticModel, ins: Instruction): string | unde
   return `the build arguments and environment in scope: ${shown}${vars.length > 6 ? `, and ${vars.length - 6} more` : ''}`;
 }
 
-function contextDescription(sources: readonly ContextSource[], context: ContextInfo | undefined): { key: string; details: string | undefined } {
+function contextDescription(sources: readonly ContextSource[], context: ContextInfo | undefined, mounted = false): { key: string; details: string | undefined } {
   const files = context?.files;
-  if (!files) return { key: 'the content of the files it reads from the build context', details: context ? 'The build context has not been scanned yet.' : undefined };
+  if (!files) return { key: `the content of the files it ${mounted ? 'mounts' : 'reads'} from the build context`, details: context ? 'The build context has not been scanned yet.' : undefined };
   let count = 0;
   let bytes = 0;
   let largest: ContextFileEntry[] = [];
@@ -107,7 +103,7 @@ function contextDescription(sources: readonly ContextSource[], context: ContextI
     largest = [...largest, ...m.largest(3)].sort((a, b) => b.size - a.size).slice(0, 3);
   }
   const at = files.truncated ? ' (the scan stopped early, so at least)' : '';
-  const key = `the content of ${formatFilesBytes(count, bytes)} from the build context${at}`;
+  const key = `the content of ${formatFilesBytes(count, bytes).replace(/^([\d,]+) (files?)/, mounted ? '$1 bind-mounted $2' : '$1 $2')} from the build context${at}`;
   const top = largest.filter((f) => f.size > 0);
   const details = count === 0 ? 'Nothing in the scanned context matches: the build would fail or copy nothing.' : top.length > 1 || count > 1 ? `Largest: ${top.map((f) => `${code(f.path)} ${formatBytes(f.size)}`).join(', ')}.` : undefined;
   return { key, details };
@@ -135,8 +131,8 @@ function cacheKeyParts(analysis: Analysis, ins: Instruction, ctx: LayerHoverCont
       if (scope) parts.push(scope);
       const mounts = contextSources(model, ins);
       if (mounts.length > 0) {
-        const c = contextDescription(mounts, ctx.context);
-        parts.push(c.key.replace('the content of', 'the content of the bind-mounted'));
+        const c = contextDescription(mounts, ctx.context, true);
+        parts.push(c.key);
         if (c.details) details.push(c.details);
       }
       if (previous) parts.push(previous);
@@ -179,20 +175,21 @@ function cacheKeyParts(analysis: Analysis, ins: Instruction, ctx: LayerHoverCont
 }
 
 /**
- * A markdown section about the layer and cache behaviour of the instruction at `offset`, for the hover.
- * Shown on the keyword, and anywhere on the instruction where the regular hover has nothing to say.
+ * A markdown section about the layer and cache behaviour of the instruction whose keyword is at `offset`
+ * (for ONBUILD, `ONBUILD` through the trigger's keyword), for the hover.
  */
 export function layerHoverSection(analysis: Analysis, offset: number, ctx: LayerHoverContext = {}): { contents: string; range: Span } | undefined {
   const ins = instructionAt(analysis.ast, offset);
   if (!ins) return undefined;
-  const onKeyword = ins.keywordRange.start <= offset && offset <= ins.keywordRange.end;
-  if (!onKeyword && hover(analysis, offset)) return undefined;
+  // On the keyword only: elsewhere the regular hover (variables, flags, images) has the word.
+  const keyword = ins.trigger && offset >= ins.trigger.keywordRange.start ? ins.trigger.keywordRange : ins.keywordRange;
+  if (offset < ins.keywordRange.start || offset > keyword.end) return undefined;
   const model = analysis.model;
   const effect = ins.trigger ? 'config' : layerEffect(ins);
   const lines: string[] = [];
-  const keyword = ins.trigger ? 'ONBUILD' : ins.keyword;
+  const name = ins.trigger ? 'ONBUILD' : ins.keyword;
   const globalArg = !model.stageOf(ins) && ins.keyword === 'ARG';
-  lines.push(`**Layer:** ${code(keyword)} ${globalArg ? 'declares a build argument for the `FROM` lines (no layer).' : EFFECT_TEXT[effect]}`);
+  lines.push(`**Layer:** ${code(name)} ${globalArg ? 'declares a build argument for the `FROM` lines (no layer).' : EFFECT_TEXT[effect]}`);
   if (effect !== 'config' && effect !== 'none' && !globalArg) {
     const { parts, details } = cacheKeyParts(analysis, ins, ctx);
     lines.push(`**Cache key:** ${parts.join('; ')}.`);
@@ -211,5 +208,5 @@ export function layerHoverSection(analysis: Analysis, offset: number, ctx: Layer
     const digest = known.digest ? `, ${code(known.digest.length > 19 ? known.digest.slice(0, 19) + '…' : known.digest)}` : '';
     lines.push(`**Last build** (${code(ctx.known.image)}${ctx.known.created ? `, ${ctx.known.created}` : ''}): ${size}${digest}; created by ${code(normalizeCreatedBy(known.createdBy))}.`);
   }
-  return { contents: lines.join('\n\n'), range: onKeyword ? ins.keywordRange : ins.range };
+  return { contents: lines.join('\n\n'), range: ins.keywordRange };
 }

@@ -26,12 +26,13 @@ export default defineRule({
     },
   },
   check(ctx) {
+    let assumeYesAt: number[] | undefined;
     for (const rs of runScripts(ctx.model)) {
       const { entry } = rs;
       // An apt configuration that says yes (APT::Get::Assume-Yes) written earlier in the stage.
       const stage = ctx.model.stageOf(rs.ins);
-      const assumeYes = /Assume-Yes/i.test(ctx.text.slice(stage ? stage.range.start : 0, rs.ins.range.start));
-      if (assumeYes) continue;
+      assumeYesAt ??= occurrences(ctx.text, /Assume-Yes/gi);
+      if (occursIn(assumeYesAt, ASSUME_YES_LENGTH, stage ? stage.range.start : 0, rs.ins.range.start)) continue;
       for (const c of entry.script.commands) {
         const eff = effectiveCommand(c);
         if (!eff) continue;
@@ -49,6 +50,27 @@ export default defineRule({
     }
   },
 });
+
+const ASSUME_YES_LENGTH = 'Assume-Yes'.length;
+
+/** Start offsets of the matches of a fixed-length pattern (which cannot overlap itself) in `text`. */
+function occurrences(text: string, re: RegExp): number[] {
+  const out: number[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m.index);
+  return out;
+}
+
+/** Whether one of the matches (`starts`, ascending, each `length` long) lies within text.slice(start, end). */
+function occursIn(starts: readonly number[], length: number, start: number, end: number): boolean {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < starts.length && starts[lo] + length <= end;
+}
 
 function subcommand(args: readonly ShWord[]): ShWord | undefined {
   for (let i = 0; i < args.length; i++) {

@@ -23,8 +23,10 @@ export default defineRule({
     for (const rs of runScripts(ctx.model)) {
       const { entry } = rs;
       const text = entry.script.text;
-      for (const sub of entry.script.substitutions) {
-        if (sub.kind !== 'backtick') continue;
+      const ticks = entry.script.substitutions.filter((x) => x.kind === 'backtick');
+      for (const sub of ticks) {
+        // A backtick nested in another is replaced with it.
+        if (ticks.some((o) => o !== sub && o.start <= sub.start && o.end >= sub.end)) continue;
         const raw = text.slice(sub.start, sub.end);
         const inner = raw.slice(1, raw.endsWith('`') && raw.length > 1 ? -1 : undefined);
         const range = entry.toSource(sub.start, sub.end);

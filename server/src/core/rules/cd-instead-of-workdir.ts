@@ -1,6 +1,8 @@
 /** CdInsteadOfWorkdir: `cd` in RUN to set the directory later commands work in, where WORKDIR says it (hadolint DL3003). */
 import { commandName, runScripts, type RunScript } from '../shell/index';
 import type { ShCommand } from '../shell/types';
+import type { Instruction } from '../syntax/ast';
+import type { SemanticModel, Stage } from '../semantic/model';
 import { defineRule, type Fix, type RuleContext } from './types';
 import { fix, inCase, indentationAt, lineBreakOf } from './util';
 
@@ -38,6 +40,25 @@ export default defineRule({
   },
 });
 
+const workdirCache = new WeakMap<SemanticModel, Map<Stage, Instruction[]>>();
+
+/** The last WORKDIR of the stage that starts before `offset`. */
+function lastWorkdirBefore(model: SemanticModel, stage: Stage, offset: number): Instruction | undefined {
+  let byStage = workdirCache.get(model);
+  if (!byStage) workdirCache.set(model, (byStage = new Map()));
+  let workdirs = byStage.get(stage);
+  if (!workdirs) byStage.set(stage, (workdirs = stage.instructions.filter((i) => i.keyword === 'WORKDIR')));
+  let found: Instruction | undefined;
+  for (let lo = 0, hi = workdirs.length - 1; lo <= hi; ) {
+    const mid = (lo + hi) >> 1;
+    if (workdirs[mid].range.start < offset) {
+      found = workdirs[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
 /** `RUN cd /x && cmd...` -> `WORKDIR /x` + `RUN cmd...` (the RUN's flags stay). */
 function workdirFix(ctx: RuleContext, rs: RunScript, cd: ShCommand): Fix | undefined {
   const { entry } = rs;
@@ -52,8 +73,7 @@ function workdirFix(ctx: RuleContext, rs: RunScript, cd: ShCommand): Fix | undef
   const del = entry.toSource(cd.start, nextStart);
   // Already there: the cd is redundant.
   const stage = ctx.model.stageOf(rs.ins);
-  const workdirs = stage ? stage.instructions.filter((i) => i.keyword === 'WORKDIR' && i.range.start < rs.ins.range.start) : [];
-  const current = workdirs[workdirs.length - 1]?.args[0]?.value.replace(/\/+$/, '');
+  const current = (stage && lastWorkdirBefore(ctx.model, stage, rs.ins.range.start))?.args[0]?.value.replace(/\/+$/, '');
   if (current && current === dir.value.replace(/\/+$/, '')) return fix(`Remove the cd: WORKDIR is already ${current}`, [{ range: del, newText: '' }]);
   const at = rs.ins.range.start;
   const kw = inCase('WORKDIR', ctx.ast.instructions);

@@ -35,7 +35,7 @@ export default defineRule({
 });
 
 /** Conventional lockfiles copied when the context is unknown (a COPY of a missing file fails the build). */
-const USUAL = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'go.sum', 'Cargo.lock', 'Gemfile.lock', 'composer.lock']);
+const USUAL = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'poetry.lock', 'uv.lock', 'Pipfile.lock', 'go.sum', 'Cargo.lock', 'Gemfile.lock', 'composer.lock', 'settings.gradle*', '*.sln']);
 
 function checkStage(ctx: RuleContext, stage: Stage): void {
   const model = ctx.model;

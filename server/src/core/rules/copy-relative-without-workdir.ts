@@ -1,6 +1,6 @@
 /** CopyRelativeWithoutWorkdir (hadolint DL3045): COPY to a relative destination before any WORKDIR. */
-import { ancestorStages } from '../semantic/stage-chain';
 import { defineRule } from './types';
+import { stageChainHas } from './util';
 
 export default defineRule({
   meta: {
@@ -21,7 +21,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const stage of ctx.model.stages) {
-      let workdir = ancestorStages(stage).some((s) => s.instructions.some((i) => i.keyword === 'WORKDIR'));
+      let workdir = stage.base.stage !== undefined && stageChainHas(ctx.model, stage.base.stage, 'WORKDIR');
       for (const ins of stage.instructions) {
         if (ins.keyword === 'WORKDIR') workdir = true;
         if (workdir || ins.keyword !== 'COPY') continue;

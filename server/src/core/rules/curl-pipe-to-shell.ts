@@ -58,10 +58,35 @@ export default defineRule({
 });
 
 function downloaderIn(s: ShellScript, outer: ShCommand, start: number, end: number): string | undefined {
-  for (const c of s.commands) {
+  const cmds = s.commands;
+  // Commands are in source order: start at the first one that starts in the range instead of at the first one.
+  let i = 0;
+  if (sortedByStart(s)) {
+    for (let hi = cmds.length; i < hi; ) {
+      const mid = (i + hi) >> 1;
+      if (cmds[mid].start < start) i = mid + 1;
+      else hi = mid;
+    }
+  }
+  for (; i < cmds.length; i++) {
+    const c = cmds[i];
+    // Sorted: nothing after this one lies in the range (a command ending by `end` starts by `end`).
+    if (c.start > end && sortedByStart(s)) break;
     if (c === outer || !c.inSubstitution || c.start < start || c.end > end) continue;
     const n = commandName(effectiveCommand(c)?.name);
     if (DOWNLOADERS.has(n)) return n;
   }
   return undefined;
+}
+
+const sortedCache = new WeakMap<ShellScript, boolean>();
+
+/** Whether the script's commands are ordered by start offset (checked once per script). */
+function sortedByStart(s: ShellScript): boolean {
+  let sorted = sortedCache.get(s);
+  if (sorted === undefined) {
+    sorted = s.commands.every((c, i) => i === 0 || s.commands[i - 1].start <= c.start);
+    sortedCache.set(s, sorted);
+  }
+  return sorted;
 }

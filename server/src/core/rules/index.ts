@@ -16,6 +16,7 @@ import bashismUnderSh from './bashism-under-sh';
 import cdInsteadOfWorkdir from './cd-instead-of-workdir';
 import chmodWorldWritable from './chmod-world-writable';
 import consistentInstructionCasing from './consistent-instruction-casing';
+import contextNotIgnored from './context-not-ignored';
 import copyAllBeforeInstall from './copy-all-before-install';
 import copyArchiveThenExtract from './copy-archive-then-extract';
 import copyDestinationNotDirectory from './copy-destination-not-directory';
@@ -71,6 +72,7 @@ import noInlineIgnorePragma from './no-inline-ignore-pragma';
 import noStageContext from './no-stage-context';
 import nonNumericUser from './non-numeric-user';
 import npmPackageNotPinned from './npm-package-not-pinned';
+import packageCacheInLayer from './package-cache-in-layer';
 import pipNoCacheDir from './pip-no-cache-dir';
 import pipPackageNotPinned from './pip-package-not-pinned';
 import pipefailMissing from './pipefail-missing';
@@ -128,6 +130,7 @@ export const RULES: readonly Rule[] = [
   cdInsteadOfWorkdir,
   chmodWorldWritable,
   consistentInstructionCasing,
+  contextNotIgnored,
   copyAllBeforeInstall,
   copyArchiveThenExtract,
   copyDestinationNotDirectory,
@@ -183,6 +186,7 @@ export const RULES: readonly Rule[] = [
   noStageContext,
   nonNumericUser,
   npmPackageNotPinned,
+  packageCacheInLayer,
   pipNoCacheDir,
   pipPackageNotPinned,
   pipefailMissing,

@@ -32,8 +32,21 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const problems = ctx.ast.problems.filter((p) => p.code === 'JsonNotStringArray' || p.code === 'KeyValueSyntax');
-    const hasProblem = (ins: Instruction) => problems.some((p) => p.range.start >= ins.range.start && p.range.start <= ins.range.end);
+    const starts = ctx.ast.problems
+      .filter((p) => p.code === 'JsonNotStringArray' || p.code === 'KeyValueSyntax')
+      .map((p) => p.range.start)
+      .sort((a, b) => a - b);
+    // Whether a problem starts within the instruction's range: the first start at or after its start decides.
+    const hasProblem = (ins: Instruction) => {
+      let lo = 0;
+      let hi = starts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid] < ins.range.start) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < starts.length && starts[lo] <= ins.range.end;
+    };
     const reachable = reachableStages(ctx.model);
     for (const ins of ctx.ast.instructions) {
       if (hasProblem(ins)) continue;

@@ -8,6 +8,7 @@
  * the stage gets its name, so it pulls the image.
  */
 import { parseImageRef } from '../semantic/image-ref';
+import type { Stage } from '../semantic/model';
 import { baseStageOf } from '../semantic/stage-graph';
 import { defineRule, type Fix } from './types';
 import { replaceFix } from './util';
@@ -30,7 +31,13 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
+    // The most recent stage of each name among the stages before the current one.
+    const earlier = new Map<string, Stage>();
     for (const stage of model.stages) {
+      if (stage.index > 0) {
+        const prev = model.stages[stage.index - 1];
+        if (prev.name !== undefined) earlier.set(prev.name, prev);
+      }
       const base = stage.base;
       // Bases built from ARGs are InvalidDefaultArgInFrom's (their defaults) and UndefinedArgInFrom's.
       if (stage.from.args.length === 0 || base.unresolved || base.raw.includes('$')) continue;
@@ -49,13 +56,7 @@ export default defineRule({
         continue;
       }
       const lower = name.toLowerCase();
-      let stageMatch;
-      for (let i = stage.index - 1; i >= 0; i--) {
-        if (model.stages[i].name === lower) {
-          stageMatch = model.stages[i];
-          break;
-        }
-      }
+      const stageMatch = earlier.get(lower);
       if (stageMatch) {
         ctx.report(
           base.range,

@@ -44,8 +44,8 @@ function checkSource(ctx: RuleContext, stage: Stage, src: StageSource, inBuild: 
   const what = src.via === 'copy' ? 'COPY --from' : 'RUN --mount from=';
   const t = src.target;
   const stageLabel = (s: Stage) => (s.nameRaw !== undefined ? `"${s.nameRaw}"` : `${s.index}`);
-  const earlier = ctx.model.stages.filter((s) => s.index < stage.index && s.name !== undefined);
   const closest = (name: string): Stage | undefined => {
+    const earlier = ctx.model.stages.filter((s) => s.index < stage.index && s.name !== undefined);
     const g = suggest(name, earlier.map((s) => s.name!));
     return g !== undefined ? [...earlier].reverse().find((s) => s.name === g) : undefined;
   };

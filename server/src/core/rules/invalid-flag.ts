@@ -58,6 +58,52 @@ function checkInstruction(ctx: RuleContext, ins: Instruction): void {
   }
 }
 
+/**
+ * Whether `value` is a symbolic mode: clauses separated by `,`, each one or more actions `[ugoa]*[-+=]` followed
+ * by `[rwxXst]*` or one of `[ugo]`; i.e. /^([ugoa]*[-+=]([rwxXst]*|[ugo]))+(,([ugoa]*[-+=]([rwxXst]*|[ugo]))+)*$/.
+ * That regex backtracks exponentially on values such as `u+u+u+...u+!`; this automaton reads each character once.
+ */
+export function isSymbolicMode(value: string): boolean {
+  // 0: in the who letters of an action (or at the start of a clause); 1: right after an operator;
+  // 2: in a [rwxXst] permission list; 3: after one of [ugo] that follows an operator (a permission, or the
+  // who of the next action). 1, 2 and 3 end a valid clause.
+  let state = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    const who = c === 'u' || c === 'g' || c === 'o' || c === 'a';
+    const op = c === '-' || c === '+' || c === '=';
+    const perm = c === 'r' || c === 'w' || c === 'x' || c === 'X' || c === 's' || c === 't';
+    if (op) {
+      state = 1;
+      continue;
+    }
+    if (c === ',') {
+      if (state === 0) return false;
+      state = 0;
+      continue;
+    }
+    switch (state) {
+      case 0:
+        if (!who) return false;
+        break;
+      case 1:
+        if (perm) state = 2;
+        else if (who) state = c === 'a' ? 0 : 3;
+        else return false;
+        break;
+      case 2:
+        if (perm) break;
+        if (who) state = 0;
+        else return false;
+        break;
+      default:
+        if (who) state = 0;
+        else return false;
+    }
+  }
+  return state !== 0;
+}
+
 /** The flag's range plus the whitespace after it, for removal. */
 function withSpace(text: string, r: { start: number; end: number }): { start: number; end: number } {
   let end = r.end;
@@ -95,7 +141,7 @@ function checkValue(ctx: RuleContext, ins: Instruction, flag: Flag, fs: FlagSpec
       break;
     case 'COPY chmod':
     case 'ADD chmod':
-      if (!/^[0-7]{3,4}$/.test(value) && !/^([ugoa]*[-+=]([rwxXst]*|[ugo]))+(,([ugoa]*[-+=]([rwxXst]*|[ugo]))+)*$/.test(value)) {
+      if (!/^[0-7]{3,4}$/.test(value) && !isSymbolicMode(value)) {
         ctx.report(range, `Invalid --chmod value "${value}": use octal permissions such as 755, or symbolic ones such as u+x.`);
       }
       break;

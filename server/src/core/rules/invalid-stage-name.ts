@@ -3,8 +3,41 @@
  * ^[a-z][a-z0-9-_.]*$ (instructions.parseBuildStageName), so `AS Build` is valid (its casing is the
  * StageNameCasing warning) while `AS 2nd`, `AS my_stage!` or `AS build:v1` fail the build.
  */
+import type { SemanticModel, Stage } from '../semantic/model';
+import type { Span } from '../syntax/ast';
 import { defineRule } from './types';
 import { replaceFix } from './util';
+
+/** A literal reference to a stage by name: a `--from` value, or a FROM base after a later stage. */
+interface NameRef {
+  readonly range: Span;
+  /** The stage the reference is in. */
+  readonly stage: Stage;
+  readonly base: boolean;
+}
+
+/**
+ * Every literal `--from` value and FROM base of the file, by lower-cased value, in the order the fix lists them
+ * (stage by stage: its instructions' flags, then its FROM).
+ */
+function nameRefs(model: SemanticModel): Map<string, NameRef[]> {
+  const out = new Map<string, NameRef[]>();
+  const add = (key: string, ref: NameRef) => {
+    const list = out.get(key);
+    if (list) list.push(ref);
+    else out.set(key, [ref]);
+  };
+  for (const other of model.stages) {
+    for (const ins of other.instructions) {
+      if (ins.trigger) continue;
+      for (const f of ins.flags) {
+        if (f.name === 'from' && f.value !== undefined && f.valueRange && f.rawValue === f.value) add(f.value.toLowerCase(), { range: f.valueRange, stage: other, base: false });
+      }
+    }
+    if (!other.base.unresolved && other.base.raw === other.base.expanded) add(other.base.raw.toLowerCase(), { range: other.base.range, stage: other, base: true });
+  }
+  return out;
+}
 
 const VALID = /^[a-z][a-z0-9-_.]*$/;
 
@@ -25,6 +58,8 @@ export default defineRule({
     },
   },
   check(ctx) {
+    let refs: Map<string, NameRef[]> | undefined;
+    let names: Set<string | undefined> | undefined;
     for (const stage of ctx.model.stages) {
       if (stage.nameRaw === undefined || !stage.nameRange) continue;
       if (VALID.test(stage.nameRaw.toLowerCase())) continue;
@@ -35,20 +70,12 @@ export default defineRule({
       const stripped = raw.replace(/^[-_.]+/, '');
       const repaired = /^[a-z]/i.test(stripped) ? stripped.replace(/[^a-zA-Z0-9\-_.]+/g, '-').replace(/-+$/, '') : undefined;
       const fixes = [];
-      if (repaired && VALID.test(repaired.toLowerCase()) && !ctx.model.stages.some((s) => s.name === repaired.toLowerCase())) {
+      names ??= new Set(ctx.model.stages.map((s) => s.name));
+      if (repaired && VALID.test(repaired.toLowerCase()) && !names.has(repaired.toLowerCase())) {
         const edits = [{ range: stage.nameRange, newText: repaired }];
-        for (const other of ctx.model.stages) {
-          for (const ins of other.instructions) {
-            if (ins.trigger) continue;
-            for (const f of ins.flags) {
-              if (f.name === 'from' && f.value !== undefined && f.value.toLowerCase() === raw.toLowerCase() && f.valueRange && f.rawValue === f.value) {
-                edits.push({ range: f.valueRange, newText: repaired });
-              }
-            }
-          }
-          if (other.index > stage.index && !other.base.unresolved && other.base.raw.toLowerCase() === raw.toLowerCase() && other.base.raw === other.base.expanded) {
-            edits.push({ range: other.base.range, newText: repaired });
-          }
+        refs ??= nameRefs(ctx.model);
+        for (const r of refs.get(raw.toLowerCase()) ?? []) {
+          if (!r.base || r.stage.index > stage.index) edits.push({ range: r.range, newText: repaired });
         }
         fixes.push(edits.length === 1 ? replaceFix(`Rename to ${repaired}`, stage.nameRange, repaired) : { title: `Rename to ${repaired} (and its references)`, edits, preferred: true });
       }

@@ -1,7 +1,7 @@
 /** JSONArgsRecommended: BuildKit's recommendation of the exec (JSON) form for CMD and ENTRYPOINT. */
 import { WINDOWS_SHELL } from '../semantic/model';
 import type { Stage } from '../semantic/model';
-import { ancestorStages, instructionsBefore } from '../semantic/stage-chain';
+import type { Instruction } from '../syntax/ast';
 import { defineRule } from './types';
 import { replaceFix } from './util';
 
@@ -72,29 +72,47 @@ export default defineRule({
     },
   },
   check(ctx) {
+    // Whether the image config of each stage has a shell at its end: a SHELL ran in it or in the stages it builds on.
+    const endsWithShell = new Map<Stage, boolean>();
+    let cmdBelow: Set<Stage> | undefined;
     for (const stage of ctx.model.stages) {
+      // A stage builds on an earlier stage, which is already done.
+      let shellSet = stage.base.stage !== undefined && endsWithShell.get(stage.base.stage) === true;
       for (const ins of stage.instructions) {
-        if ((ins.keyword !== 'CMD' && ins.keyword !== 'ENTRYPOINT') || !ins.shell) continue;
         // BuildKit: only when the image config has no shell, i.e. no SHELL ran in this stage or the stages it builds on.
-        if (instructionsBefore(stage, ins).some((i) => i.keyword === 'SHELL' && i.json && i.json.items.length > 0)) continue;
-        const shell = ctx.model.shellOf(ins);
-        const windows = shell.join(' ') === WINDOWS_SHELL.join(' ');
-        // An exec-form ENTRYPOINT gets the CMD appended, a shell-form one ignores it: only rewrite when
-        // no CMD in this stage or in a stage built on it could change meaning.
-        const cmdAppended = ins.keyword === 'ENTRYPOINT' && hasCmdAfterwards(ctx.model.stages, stage);
-        const words = windows || cmdAppended ? undefined : execFormOf(ins.shell.text);
-        const json = words && `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
-        ctx.report(
-          ins.shell.range,
-          `${ins.keyword} in shell form runs the command as a child of "${shell.join(' ')}", which does not pass on OS signals such as SIGTERM: use the JSON (exec) form.`,
-          { fixes: json ? [replaceFix(`Rewrite as ${ins.keyword} ${json}`, ins.shell.range, json)] : [] },
-        );
+        if ((ins.keyword === 'CMD' || ins.keyword === 'ENTRYPOINT') && ins.shell && !shellSet) {
+          const shell = ctx.model.shellOf(ins);
+          const windows = shell.join(' ') === WINDOWS_SHELL.join(' ');
+          // An exec-form ENTRYPOINT gets the CMD appended, a shell-form one ignores it: only rewrite when
+          // no CMD in this stage or in a stage built on it could change meaning.
+          const cmdAppended = ins.keyword === 'ENTRYPOINT' && (cmdBelow ??= stagesWithCmdAfterwards(ctx.model.stages)).has(stage);
+          const words = windows || cmdAppended ? undefined : execFormOf(ins.shell.text);
+          const json = words && `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
+          ctx.report(
+            ins.shell.range,
+            `${ins.keyword} in shell form runs the command as a child of "${shell.join(' ')}", which does not pass on OS signals such as SIGTERM: use the JSON (exec) form.`,
+            { fixes: json ? [replaceFix(`Rewrite as ${ins.keyword} ${json}`, ins.shell.range, json)] : [] },
+          );
+        }
+        if (isShell(ins)) shellSet = true;
       }
+      endsWithShell.set(stage, shellSet);
     }
   },
 });
 
-/** Whether a CMD is set in the stage or in a stage built on it. */
-function hasCmdAfterwards(stages: readonly Stage[], stage: Stage): boolean {
-  return stages.some((s) => (s === stage || ancestorStages(s).includes(stage)) && s.instructions.some((i) => i.keyword === 'CMD'));
+function isShell(i: Instruction): boolean {
+  return i.keyword === 'SHELL' && i.json !== undefined && i.json.items.length > 0;
+}
+
+/** The stages where a CMD is set in the stage or in a stage built on it. */
+function stagesWithCmdAfterwards(stages: readonly Stage[]): Set<Stage> {
+  const out = new Set<Stage>();
+  // Stages built on a stage come after it: going backwards, a stage's own CMD and its children's are known.
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const s = stages[i];
+    if (s.instructions.some((x) => x.keyword === 'CMD')) out.add(s);
+    if (out.has(s) && s.base.stage) out.add(s.base.stage);
+  }
+  return out;
 }

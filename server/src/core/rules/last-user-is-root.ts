@@ -1,7 +1,8 @@
 /** LastUserIsRoot: an image whose last USER is root runs its process as root (hadolint DL3002). */
+import type { Stage } from '../semantic/model';
 import type { Instruction } from '../syntax/ast';
 import { defineRule } from './types';
-import { baseChain, expandInScope, outputStages } from './util';
+import { expandInScope, outputStages } from './util';
 
 export default defineRule({
   meta: {
@@ -22,13 +23,19 @@ export default defineRule({
   },
   check(ctx) {
     const reported = new Set<Instruction>();
-    for (const output of outputStages(ctx.model)) {
-      // The user in effect at the end of the stage: its last USER, or the last one of the stage it builds on.
+    // The user in effect at the end of each stage: its last USER, or the one of the stage it builds on.
+    const userAtEnd = new Map<Stage, Instruction | undefined>();
+    for (const stage of ctx.model.stages) {
       let user: Instruction | undefined;
-      for (const stage of baseChain(output)) {
-        user = [...stage.instructions].reverse().find((i) => i.keyword === 'USER' && !i.trigger);
-        if (user) break;
+      for (let i = stage.instructions.length - 1; i >= 0 && !user; i--) {
+        const ins = stage.instructions[i];
+        if (ins.keyword === 'USER' && !ins.trigger) user = ins;
       }
+      // A stage builds on an earlier stage, which is already done.
+      userAtEnd.set(stage, user ?? (stage.base.stage ? userAtEnd.get(stage.base.stage) : undefined));
+    }
+    for (const output of outputStages(ctx.model)) {
+      const user = userAtEnd.get(output);
       if (!user || reported.has(user)) continue;
       const word = user.args[0];
       if (!word) continue;

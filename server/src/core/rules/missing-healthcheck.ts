@@ -1,7 +1,6 @@
 /** MissingHealthcheck (hadolint DL3057): an image stage has no HEALTHCHECK. */
-import { ancestorStages } from '../semantic/stage-chain';
 import { defineRule } from './types';
-import { outputStages } from './util';
+import { outputStages, stageChainHas } from './util';
 
 export default defineRule({
   meta: {
@@ -22,7 +21,7 @@ export default defineRule({
   check(ctx) {
     const model = ctx.model;
     for (const stage of outputStages(model)) {
-      if ([stage, ...ancestorStages(stage)].some((s) => s.instructions.some((i) => i.keyword === 'HEALTHCHECK'))) continue;
+      if (stageChainHas(model, stage, 'HEALTHCHECK')) continue;
       const range = stage.base.raw ? stage.base.range : stage.from.keywordRange;
       ctx.report(range, 'This image has no HEALTHCHECK instruction.');
     }

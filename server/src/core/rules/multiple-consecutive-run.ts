@@ -3,6 +3,7 @@ import type { Instruction } from '../syntax/ast';
 import { scriptsOf, type InstructionScript } from '../shell/index';
 import type { SemanticModel } from '../semantic/model';
 import { defineRule, type Fix, type RuleContext } from './types';
+import { hasCrlf } from './util';
 
 interface RunInfo {
   readonly ins: Instruction;
@@ -81,7 +82,7 @@ function mergeFix(ctx: RuleContext, prev: Instruction, cur: Instruction): Fix[] 
   const between = ctx.text.slice(prev.range.end, cur.range.start);
   if (between.trim() !== '') return [];
   const end = a.toSource(lastA.end, lastA.end).start;
-  const nl = ctx.text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = hasCrlf(ctx.ast) ? '\r\n' : '\n';
   return [{ title: 'Merge into the previous RUN', edits: [{ range: { start: end, end: cur.shell.range.start }, newText: ` && ${ctx.ast.escape}${nl}    ` }], preferred: true }];
 }
 

@@ -55,14 +55,15 @@ export default defineRule({
         done.add(w.tool);
         const targets = mountTargets(ctx.model, stage, w);
         if (!targets) continue;
-        const sameTool = writers.filter((x) => x.tool === w.tool);
-        const fixRuns = SHARED.has(w.tool) ? [...new Set(sameTool.map((x) => x.ins))] : [w.ins];
+        // Later RUNs that only read the cache (`mvn -o`, `go build` after `go mod download`) need it too.
+        const fixRuns = SHARED.has(w.tool) ? stage.instructions.filter((i) => i.keyword === 'RUN' && !i.trigger && i.range.start >= w.ins.range.start && usesTool(ctx.model, i, w.tool)) : [w.ins];
         const uncovered = fixRuns.filter((ins) => !covered(ins, targets.all));
         if (!uncovered.includes(w.ins)) continue;
         const where = images.has(stage) ? 'stays in the image' : 'stays in the layer';
         const apt = w.tool === 'apt' ? ' On Debian and Ubuntu images also delete /etc/apt/apt.conf.d/docker-clean in an earlier RUN, or it empties the cache after every install.' : '';
-        const f = mountFix(ctx, stage, uncovered, targets.mounts, w.tool);
-        const many = uncovered.length > 1 ? ` (and on the ${uncovered.length - 1} other RUN${uncovered.length > 2 ? 's' : ''} using it in this stage)` : '';
+        const f = SHARED.has(w.tool) && readLater(ctx.model, stage, w.tool, targets.all) ? undefined : mountFix(ctx, stage, uncovered, targets.mounts, w.tool);
+        const others = uncovered.length - 1;
+        const many = others > 0 ? ` (the ${others} later RUN${others > 1 ? 's' : ''} of this stage using ${w.tool} read${others > 1 ? '' : 's'} the same cache and get${others > 1 ? '' : 's'} the mount too)` : '';
         ctx.report(
           scriptRange(ctx.model, w),
           `${w.label} writes its download cache (${targets.mounts.map((m) => m.target).join(', ')}) into the layer: it ${where} and is downloaded again whenever this step re-runs. A cache mount keeps it out and reuses it across builds${many}.${apt}`,
@@ -83,6 +84,35 @@ function covered(ins: Instruction, dirs: readonly string[]): boolean {
     const p = t.replace(/\/+$/, '');
     return dirs.some((d) => p === d || d.startsWith(p + '/') || p.startsWith(d + '/'));
   });
+}
+
+const TOOL_COMMANDS: Readonly<Partial<Record<Tool, readonly string[]>>> = { go: ['go'], cargo: ['cargo'], maven: ['mvn', 'mvnw'], gradle: ['gradle', 'gradlew'] };
+
+/** Whether a RUN runs the tool at all (reading its cache counts). */
+function usesTool(model: SemanticModel, ins: Instruction, tool: Tool): boolean {
+  const names = TOOL_COMMANDS[tool] ?? [];
+  return scriptsOf(model, ins).some((s) => s.script.commands.some((c) => {
+    const eff = effectiveCommand(c);
+    return eff !== undefined && names.includes(commandName(eff.name));
+  }));
+}
+
+/**
+ * Whether something after this stage reads the cache from its filesystem: a stage built on it that runs the
+ * tool, or a `COPY --from` of the cache folder. A mount would take the files away from them.
+ */
+function readLater(model: SemanticModel, stage: Stage, tool: Tool, dirs: readonly string[]): boolean {
+  for (const s of model.stages) {
+    let base = s.base.stage;
+    for (let guard = 0; base && base !== stage && guard < 50; guard++) base = base.base.stage;
+    if (base === stage && s.instructions.some((i) => i.keyword === 'RUN' && usesTool(model, i, tool))) return true;
+    for (const i of s.instructions) {
+      if (i.keyword !== 'COPY' || model.copyFrom(i)?.kind !== 'stage' || (model.copyFrom(i) as { stage: Stage }).stage !== stage) continue;
+      const words = i.json ? i.json.items : i.args;
+      if (words.slice(0, -1).some((w) => dirs.some((d) => w.value.replace(/\/+$/, '') === d || w.value.startsWith(d + '/') || d.startsWith(w.value.replace(/\/+$/, '') + '/')))) return true;
+    }
+  }
+  return false;
 }
 
 /** What each command of the stage's RUNs writes to a package cache, in order; RUNs that clean up are left out. */

@@ -2,6 +2,7 @@
 import { hasOption } from '../semantic/packages';
 import type { Instruction } from '../syntax/ast';
 import type { SemanticModel } from '../semantic/model';
+import type { ShellScript } from '../shell/types';
 import { defineRule } from './types';
 import { cacheMountTargets, runPackageCommands } from './util';
 
@@ -10,6 +11,18 @@ const TRUTHY = ['1', 'true', 'on', 'yes'];
 const isTruthy = (v: string | undefined): boolean => v !== undefined && TRUTHY.includes(v.trim().replace(/^["']|["']$/g, '').toLowerCase());
 
 /** PIP_NO_CACHE_DIR set to a true value by ENV/ARG (this stage or the stages it builds on). */
+const scriptDisablesCache = new WeakMap<ShellScript, boolean>();
+
+/** A `PIP_NO_CACHE_DIR=<true>` anywhere in the script (its first occurrence decides): read once per script. */
+function scriptDisables(script: ShellScript): boolean {
+  let off = scriptDisablesCache.get(script);
+  if (off === undefined) {
+    const m = /PIP_NO_CACHE_DIR=(\S*)/.exec(script.text);
+    scriptDisablesCache.set(script, (off = m !== null && isTruthy(m[1])));
+  }
+  return off;
+}
+
 function disabledByEnv(model: SemanticModel, ins: Instruction): boolean {
   return isTruthy(model.scopeAt(ins).get('PIP_NO_CACHE_DIR')?.value);
 }
@@ -38,8 +51,7 @@ export default defineRule({
       if (disabledByEnv(ctx.model, ins)) continue;
       if (cacheMountTargets(ins).some((t) => /(^|\/)\.cache(\/pip)?\/?$|pip/.test(t))) continue;
       if (pc.command.assignments.some((a) => a.value.startsWith('PIP_NO_CACHE_DIR=') && isTruthy(a.value.slice('PIP_NO_CACHE_DIR='.length)))) continue;
-      const m = /PIP_NO_CACHE_DIR=(\S*)/.exec(script.script.text);
-      if (m && isTruthy(m[1])) continue;
+      if (scriptDisables(script.script)) continue;
       const w = pc.actionWord;
       const at = script.toSource(w.end, w.end).start;
       // `python -m pip install`: underline from `python`.

@@ -1,9 +1,10 @@
 /** PipefailMissing: a pipe in RUN under a shell without `pipefail`, so a failing left side goes unnoticed (hadolint DL4006). */
 import type { Stage } from '../semantic/model';
-import { baseShellFlavor, optionSetAt, runScripts, type InstructionScript, type RunScript } from '../shell/index';
+import { baseShellFlavor, commandName, runScripts, type InstructionScript, type RunScript } from '../shell/index';
+import type { ShPipeline } from '../shell/types';
 import type { Fix } from './types';
 import { defineRule, type RuleContext } from './types';
-import { fix, inCase, indentationAt, lineBreakOf } from './util';
+import { fix, inCase, indentationAt, lineBreakOf, optionTracker } from './util';
 
 export default defineRule({
   meta: {
@@ -17,7 +18,7 @@ export default defineRule({
     fixable: true,
     docs: {
       rationale:
-        'A pipeline returns the status of its last command: in `curl -fsSL $URL | tar xz` a failed download still lets the RUN succeed with nothing extracted. `set -o pipefail` (or a SHELL with `-o pipefail`) makes the pipeline fail when any part fails.',
+        'A pipeline returns the status of its last command: in `curl -fsSL $URL | tar xz` a failed download still lets the RUN succeed with nothing extracted. `set -o pipefail` (or a SHELL with `-o pipefail`) makes the pipeline fail when any part fails. Unlike hadolint, pipes fed only by echo/printf (`echo "$SUM  f" | sha256sum -c -`) and pipes in conditions or substitutions are not reported.',
       bad: 'FROM debian:12\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt\n',
       good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt\n',
     },
@@ -27,8 +28,15 @@ export default defineRule({
     for (const rs of runScripts(ctx.model)) {
       const { entry } = rs;
       const s = entry.script;
+      let pipefailAt: ((offset: number) => boolean) | undefined;
       const p = s.pipelines.find(
-        (x) => x.pipes.length > 0 && x.commands.length > 0 && !x.commands.every((c) => c.inSubstitution) && !x.commands.some((c) => c.inCondition) && !optionSetAt(entry, x.start, undefined, 'pipefail'),
+        (x) =>
+          x.pipes.length > 0 &&
+          x.commands.length > 0 &&
+          leftCanFail(x) &&
+          !x.commands.every((c) => c.inSubstitution) &&
+          !x.commands.some((c) => c.inCondition) &&
+          !(pipefailAt ??= optionTracker(entry, undefined, 'pipefail'))(x.start),
       );
       if (!p) continue;
       const pipe = entry.toSource(p.pipes[0].start, p.pipes[0].end);
@@ -54,6 +62,15 @@ export default defineRule({
     }
   },
 });
+
+/** Commands that do not fail: `echo "$SUM  file" | sha256sum -c -` needs no pipefail. */
+const NEVER_FAIL = new Set(['echo', 'printf', 'yes', 'true', ':']);
+
+/** Whether something left of the last `|` may fail (a compound element counts as may-fail). */
+function leftCanFail(p: ShPipeline): boolean {
+  if (p.commands.length < p.pipes.length + 1) return true;
+  return p.commands.slice(0, -1).some((c) => !NEVER_FAIL.has(commandName(c.name)));
+}
 
 /** `set -eux` -> `set -eux -o pipefail`, or a new `set -o pipefail` at the start of the script. */
 function setPipefailFix(ctx: RuleContext, entry: InstructionScript): Fix | undefined {

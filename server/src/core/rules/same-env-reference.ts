@@ -5,7 +5,7 @@
 import type { Instruction, KeyValue } from '../syntax/ast';
 import type { VarRef } from '../semantic/model';
 import { defineRule, type Fix, type RuleContext } from './types';
-import { fix } from './util';
+import { fix, hasCrlf } from './util';
 
 export default defineRule({
   meta: {
@@ -39,7 +39,15 @@ export default defineRule({
 function checkEnv(ctx: RuleContext, ins: Instruction, refs: readonly VarRef[]): void {
   const pairs = ins.pairs ?? [];
   if (pairs.length < 2) return;
-  const pairOf = (r: VarRef): number => pairs.findIndex((p) => p.valueRange !== undefined && r.range.start >= p.valueRange.start && r.range.end <= p.valueRange.end);
+  const pairIndex = new Map<VarRef, number>();
+  const pairOf = (r: VarRef): number => {
+    let k = pairIndex.get(r);
+    if (k === undefined) {
+      k = pairs.findIndex((p) => p.valueRange !== undefined && r.range.start >= p.valueRange.start && r.range.end <= p.valueRange.end);
+      pairIndex.set(r, k);
+    }
+    return k;
+  };
   for (const r of refs) {
     if (r.decl) continue;
     const k = pairOf(r);
@@ -69,6 +77,6 @@ function splitFix(ctx: RuleContext, ins: Instruction, pairs: readonly KeyValue[]
   if (between.includes('#') || !/^[\s\\`]*$/.test(between)) return [];
   const lineStart = ctx.text.lastIndexOf('\n', ins.range.start - 1) + 1;
   const indent = /^[ \t]*/.exec(ctx.text.slice(lineStart, ins.range.start))?.[0] ?? '';
-  const nl = ctx.text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = hasCrlf(ctx.ast) ? '\r\n' : '\n';
   return [fix(`Start a new ENV at ${pairs[k].key}, so that it sees the values set before it`, [{ range: gap, newText: `${nl}${indent}${ins.keywordRaw} ` }])];
 }

@@ -1,8 +1,8 @@
 /** SemicolonMasksFailure: `cmd1; cmd2` in RUN without `set -e`: cmd1 may fail and the build goes on. */
-import { commandName, optionSetAt, runScripts, type InstructionScript } from '../shell/index';
+import { commandName, runScripts, type InstructionScript } from '../shell/index';
 import type { ShPipeline } from '../shell/types';
 import { defineRule, type RuleContext } from './types';
-import { fix, indentationAt, lineBreakOf } from './util';
+import { fix, indentationAt, lineBreakOf, optionTracker } from './util';
 
 /** Commands whose failure does not matter or cannot happen. */
 const HARMLESS = new Set(['true', ':', 'set', 'echo', 'printf', 'export', 'unset', 'trap', 'umask', 'shift', 'readonly', 'local', 'exit', 'return', 'shopt', 'alias', 'hash', 'ulimit', 'false', 'wait', 'sleep']);
@@ -28,13 +28,16 @@ export default defineRule({
       const { entry } = rs;
       const top = entry.script.pipelines.filter((p) => p.depth === 0 && p.commands.length > 0 && !p.commands.some((c) => c.inSubstitution));
       let heredocReported = false;
+      let errexitAt: ((offset: number) => boolean) | undefined;
       for (const p of top) {
         if ((p.next !== ';' && p.next !== '\n') || !p.following) continue;
         const cmd = p.commands[p.commands.length - 1];
         if (p.commands.some((c) => c.inCondition) || !cmd.name) continue;
         const name = commandName(cmd.name);
         if (!name || HARMLESS.has(name)) continue;
-        if (optionSetAt(entry, p.end, 'e', 'errexit')) continue;
+        if ((errexitAt ??= optionTracker(entry, 'e', 'errexit'))(p.end)) continue;
+        // The next command reads the status: `cmd; test $? -eq 0`, `a | tee log; exit ${PIPESTATUS[0]}`.
+        if (/\$\?|\$\{\?\}|PIPESTATUS/.test(entry.script.text.slice(p.following.start, p.following.end))) continue;
         if (p.next === '\n') {
           if (heredocReported) continue;
           heredocReported = true;

@@ -15,7 +15,9 @@ import { defineRule, type Fix, type RuleContext } from './types';
 import type { Stage } from '../semantic/model';
 import type { ImageRef } from '../semantic/image-ref';
 import { IMAGE_SIZES } from '../data/image-sizes';
-import { baseChain, imageStages, runPackageCommands, runScripts } from './util';
+import { imageStages, runPackageCommands, runScripts, type RunPackageCommand, type RunScripts } from './util';
+import type { SemanticModel } from '../semantic/model';
+import type { Instruction } from '../syntax/ast';
 import { commandName, effectiveCommand } from '../shell/index';
 import { canonicalPlatform, parsePlatform } from '../features/image-info';
 
@@ -102,14 +104,41 @@ interface StageUse {
   readonly borrowedTools: readonly string[];
 }
 
+/** The RUNs' package commands and scripts by instruction, to read a few stages without going through the file. */
+interface RunIndex {
+  readonly packages: ReadonlyMap<Instruction, RunPackageCommand[]>;
+  readonly scripts: ReadonlyMap<Instruction, RunScripts>;
+}
+
+function runIndex(model: SemanticModel): RunIndex {
+  const packages = new Map<Instruction, RunPackageCommand[]>();
+  for (const rp of runPackageCommands(model)) {
+    const list = packages.get(rp.ins);
+    if (list) list.push(rp);
+    else packages.set(rp.ins, [rp]);
+  }
+  return { packages, scripts: new Map(runScripts(model).map((r) => [r.ins, r])) };
+}
+
+/** The stage and every stage built on it (directly or not), in file order. */
+function descendantsOf(model: SemanticModel, stage: Stage): Stage[] {
+  const out = new Set<Stage>([stage]);
+  // A stage's base comes before it.
+  for (let i = stage.index + 1; i < model.stages.length; i++) {
+    const s = model.stages[i];
+    if (s.base.stage && out.has(s.base.stage)) out.add(s);
+  }
+  return [...out];
+}
+
 /** What the stage, and the stages built on it, do with the base's tools. */
-function stageUse(stages: readonly Stage[], model: Parameters<typeof runScripts>[0]): StageUse {
-  const own = new Set(stages.flatMap((s) => s.instructions));
+function stageUse(stages: readonly Stage[], index: RunIndex): StageUse {
+  // Stages are in file order, so are their instructions: the RUNs are read in the order of the file.
+  const own = stages.flatMap((s) => s.instructions);
   let apt = false;
   const buildPackages: string[] = [];
   const installed = new Set<string>();
-  for (const { ins, pc } of runPackageCommands(model)) {
-    if (!own.has(ins)) continue;
+  for (const { pc } of own.flatMap((ins) => index.packages.get(ins) ?? [])) {
     if (APT.has(pc.manager)) apt = true;
     if (pc.action !== 'install' && pc.action !== 'add') continue;
     for (const p of pc.packages) {
@@ -119,9 +148,10 @@ function stageUse(stages: readonly Stage[], model: Parameters<typeof runScripts>
   }
   if (installed.has('build-essential')) for (const t of ['gcc', 'g++', 'cc', 'c++', 'make']) installed.add(t);
   const borrowed = new Set<string>();
-  for (const { ins, scripts } of runScripts(model)) {
-    if (!own.has(ins)) continue;
-    for (const s of scripts) {
+  for (const ins of own) {
+    const run = index.scripts.get(ins);
+    if (!run) continue;
+    for (const s of run.scripts) {
       for (const cmd of s.script.commands) {
         const eff = effectiveCommand(cmd);
         const name = eff ? commandName(eff.name) : '';
@@ -151,6 +181,7 @@ export default defineRule({
   check(ctx) {
     const model = ctx.model;
     const shipped = imageStages(model);
+    let index: RunIndex | undefined;
     for (const stage of model.stages) {
       const base = stage.base;
       const ref = base.image;
@@ -163,14 +194,13 @@ export default defineRule({
       if (column === -1) continue;
       const current = sizeMB(ref.familiar, tag, column);
       if (current === undefined) continue;
-      const descendants = model.stages.filter((s) => baseChain(s).includes(stage));
       const toolchain = TOOLCHAINS[ref.familiar];
       if (toolchain) {
         if (ref.familiar === 'eclipse-temurin' && /jre/.test(tag)) continue;
         reportToolchain(ctx, stage, ref, tag, current, column, platform, toolchain);
         continue;
       }
-      const use = stageUse(descendants, model);
+      const use = stageUse(descendantsOf(model, stage), (index ??= runIndex(model)));
       const fits: { tag: string; size: number; kind: 'slim' | 'alpine' }[] = [];
       for (const cand of candidateTags(tag)) {
         const size = sizeMB(ref.familiar, cand, column);

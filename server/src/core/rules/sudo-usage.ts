@@ -1,5 +1,6 @@
 /** SudoUsage: `sudo` in RUN (hadolint DL3004). */
-import { commandName, runScripts } from '../shell/index';
+import type { Stage } from '../semantic/model';
+import { commandName, runScripts, type RunScript } from '../shell/index';
 import { defineRule } from './types';
 import { fix } from './util';
 
@@ -21,12 +22,24 @@ export default defineRule({
     },
   },
   check(ctx) {
+    // Where the first USER of each stage starts (ONBUILD USER does not count).
+    const firstUser = new Map<Stage, number>();
+    const userBeforeRun = (rs: RunScript): boolean => {
+      const stage = ctx.model.stageOf(rs.ins);
+      if (!stage) return false;
+      let at = firstUser.get(stage);
+      if (at === undefined) {
+        at = stage.instructions.find((i) => i.keyword === 'USER' && !i.trigger)?.range.start ?? Infinity;
+        firstUser.set(stage, at);
+      }
+      return at < rs.ins.range.start;
+    };
     for (const rs of runScripts(ctx.model)) {
       const { entry } = rs;
-      const stage = ctx.model.stageOf(rs.ins);
-      const userBefore = !!stage && stage.instructions.some((i) => (i.trigger ?? i).keyword === 'USER' && i.range.start < rs.ins.range.start && !i.trigger);
+      let userBefore: boolean | undefined;
       for (const c of entry.script.commands) {
         if (!c.name || commandName(c.name) !== 'sudo') continue;
+        userBefore ??= userBeforeRun(rs);
         const next = c.args[0];
         const fixes =
           next && !next.value.startsWith('-') && !userBefore && entry.exact

@@ -54,9 +54,51 @@ export default defineRule({
       if (list) list.push(ref);
       else groups.set(key, [ref]);
     }
-    for (const refs of groups.values()) report(ctx, refs, globalNames, inherited.get(refs[0].stage!)!);
+    const index = new LookupIndex(ctx);
+    for (const refs of groups.values()) report(ctx, refs, globalNames, inherited.get(refs[0].stage!)!, index);
   },
 });
+
+/** The declarations and uses of each name in each stage, gathered once for every finding. */
+class LookupIndex {
+  private decls: Map<Stage | undefined, Map<string, VarDecl[]>> | undefined;
+  private firstUses: Map<Stage | undefined, Map<string, Instruction>> | undefined;
+
+  constructor(private readonly ctx: RuleContext) {}
+
+  /** The stage's declarations of the name, in the order of `model.decls`. */
+  declsOf(stage: Stage, name: string): readonly VarDecl[] {
+    if (!this.decls) {
+      this.decls = new Map();
+      for (const d of this.ctx.model.decls) push(this.decls, d.stage, d.name, d);
+    }
+    return this.decls.get(stage)?.get(name) ?? [];
+  }
+
+  /** The first instruction of the stage that uses the name without a declaration (as the builder expands it). */
+  firstUse(stage: Stage, name: string): Instruction {
+    if (!this.firstUses) {
+      const uses = new Map<Stage | undefined, Map<string, Instruction>>();
+      for (const r of this.ctx.model.refs) {
+        if (!r.byBuilder || r.decl) continue;
+        let byName = uses.get(r.stage);
+        if (!byName) uses.set(r.stage, (byName = new Map()));
+        const first = byName.get(r.name);
+        if (!first || r.instruction.range.start < first.range.start) byName.set(r.name, r.instruction);
+      }
+      this.firstUses = uses;
+    }
+    return this.firstUses.get(stage)!.get(name)!;
+  }
+}
+
+function push<T>(map: Map<Stage | undefined, Map<string, T[]>>, stage: Stage | undefined, name: string, value: T): void {
+  let byName = map.get(stage);
+  if (!byName) map.set(stage, (byName = new Map()));
+  const list = byName.get(name);
+  if (list) list.push(value);
+  else byName.set(name, [value]);
+}
 
 function isChecked(ref: VarRef): boolean {
   const ins = ref.instruction;
@@ -66,13 +108,14 @@ function isChecked(ref: VarRef): boolean {
   return CHECKED_INSTRUCTIONS.has(ins.keyword);
 }
 
-function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<string>, inherited: ReadonlySet<string>): void {
+function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<string>, inherited: ReadonlySet<string>, index: LookupIndex): void {
   const first = refs[0];
   const stage = first.stage!;
   const name = first.name;
-  const later = laterDeclaration(ctx, stage, first, name);
-  const inScope = new Set<string>([...ctx.model.scopeAt(first.instruction).keys(), ...inherited, 'PATH']);
-  const guess = later || globalNames.has(name) ? undefined : nearMiss(name, inScope) ?? nearMiss(name, globalNames);
+  const later = laterDeclaration(index, stage, first, name);
+  // Only read when a guess is looked for (it lists every variable in scope).
+  let inScope: Set<string> | undefined;
+  const guess = later || globalNames.has(name) ? undefined : nearMiss(name, (inScope = new Set<string>([...ctx.model.scopeAt(first.instruction).keys(), ...inherited, 'PATH']))) ?? nearMiss(name, globalNames);
 
   if (later && later.instruction === first.instruction && later.kind === 'ENV') {
     ctx.report(first.range, `Usage of undefined variable '$${name}': it is set by this same ${later.kind} instruction, whose values are all expanded before any of them is set. Set it in an earlier ${later.kind}.`);
@@ -87,12 +130,12 @@ function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<strin
     const platform = name in PLATFORM_ARGS;
     const what = platform ? `the predefined platform ARG ${name}` : `the global ARG ${name}`;
     ctx.report(first.range, `Usage of undefined variable '$${name}': ${what} is not visible inside a stage until it is declared there with \`ARG ${name}\`, so it expands to an empty string here.`, {
-      fixes: [declareFix(ctx, firstUse(ctx, stage, name), name)],
+      fixes: [declareFix(ctx, index.firstUse(stage, name), name)],
     });
     return;
   }
   if (guess) {
-    const hint = inScope.has(guess) ? '' : ` (a ${guess in PLATFORM_ARGS ? 'predefined platform' : 'global'} ARG, to declare in this stage with \`ARG ${guess}\`)`;
+    const hint = inScope?.has(guess) ? '' : ` (a ${guess in PLATFORM_ARGS ? 'predefined platform' : 'global'} ARG, to declare in this stage with \`ARG ${guess}\`)`;
     ctx.report(first.range, `Usage of undefined variable '$${name}': did you mean $${guess}${hint}?`, {
       fixes: [{ title: `Change to $${guess}`, edits: refs.map((r) => ({ range: r.nameRange, newText: guess })), preferred: true }],
     });
@@ -116,21 +159,15 @@ function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<strin
  * values are all expanded before any is set). A self-reference (`ENV LD_LIBRARY_PATH=$LD_LIBRARY_PATH:/x`)
  * is not one: the value may come from the base image.
  */
-function laterDeclaration(ctx: RuleContext, stage: Stage, ref: VarRef, name: string): VarDecl | undefined {
+function laterDeclaration(index: LookupIndex, stage: Stage, ref: VarRef, name: string): VarDecl | undefined {
   const ins = ref.instruction;
-  return ctx.model.decls.find((d) => {
-    if (d.stage !== stage || d.name !== name || !d.instruction || d.instruction.range.start < ins.range.start) return false;
+  return index.declsOf(stage, name).find((d) => {
+    if (!d.instruction || d.instruction.range.start < ins.range.start) return false;
     if (d.instruction !== ins) return true;
     if (!d.pair || (ref.range.start >= d.pair.range.start && ref.range.start < d.pair.range.end)) return false;
     // ARG pairs are processed in order: only a later pair counts.
     return d.kind === 'ENV' || d.pair.range.start >= ref.range.end;
   });
-}
-
-/** The first instruction of the stage that uses the name, so that every finding for it gets the same fix. */
-function firstUse(ctx: RuleContext, stage: Stage, name: string): Instruction {
-  const uses = ctx.model.refs.filter((r) => r.stage === stage && r.name === name && r.byBuilder && !r.decl);
-  return uses.reduce((a, r) => (r.instruction.range.start < a.range.start ? r.instruction : a), uses[0].instruction);
 }
 
 /** Adds `ARG NAME` on its own line before `ins`. */

@@ -1,5 +1,5 @@
 /** Small helpers shared by rule files. */
-import type { Instruction, Span } from '../syntax/ast';
+import type { DockerfileAst, Instruction, Span } from '../syntax/ast';
 import type { Fix, TextEdit } from './types';
 
 /** A fix made of one replacement. */
@@ -92,6 +92,15 @@ export function indentationAt(text: string, offset: number): string {
   let end = start;
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
   return text.slice(start, end);
+}
+
+const crlfCache = new WeakMap<DockerfileAst, boolean>();
+
+/** Whether the file has a CRLF line break anywhere (looked for once per file, not once per fix). */
+export function hasCrlf(ast: DockerfileAst): boolean {
+  let crlf = crlfCache.get(ast);
+  if (crlf === undefined) crlfCache.set(ast, (crlf = ast.text.includes('\r\n')));
+  return crlf;
 }
 
 /** The line break the text uses ("\r\n" when its first line ends so, "\n" otherwise). */
@@ -315,6 +324,27 @@ export function baseChain(stage: Stage): Stage[] {
   return out;
 }
 
+const chainKeywordCache = new WeakMap<SemanticModel, Map<string, Map<Stage, boolean>>>();
+
+/**
+ * Whether the stage, or one of the stages it builds on (`FROM <stage>`), has an instruction with this keyword
+ * (ONBUILD triggers do not count). Computed once per model and keyword for every stage.
+ */
+export function stageChainHas(model: SemanticModel, stage: Stage, keyword: string): boolean {
+  let byKeyword = chainKeywordCache.get(model);
+  if (!byKeyword) chainKeywordCache.set(model, (byKeyword = new Map()));
+  let has = byKeyword.get(keyword);
+  if (!has) {
+    has = new Map();
+    // A stage builds on an earlier stage: its base is done before it.
+    for (const s of model.stages) has.set(s, s.instructions.some((i) => i.keyword === keyword) || (s.base.stage !== undefined && has.get(s.base.stage) === true));
+    byKeyword.set(keyword, has);
+  }
+  const known = has.get(stage);
+  if (known !== undefined) return known;
+  return baseChain(stage).some((s) => s.instructions.some((i) => i.keyword === keyword));
+}
+
 /** Every stage whose filesystem ends up in a build result: the output stages and their bases. */
 export function imageStages(model: SemanticModel): Set<Stage> {
   let cached = imageStagesCache.get(model);
@@ -374,7 +404,47 @@ export function nearMiss(name: string, candidates: Iterable<string>): string | u
 }
 
 // RUN scripts and the package-manager commands in them.
-import { scriptsOf } from '../shell/index';
+import { commandName as shellCommandName, optionSetAt, scriptsOf } from '../shell/index';
+import type { ShCommand } from '../shell/types';
+
+/**
+ * `optionSetAt(entry, offset, letter, long)` (shell/index.ts) for offsets asked in increasing order, as a rule
+ * does going through a script's pipelines: the commands before each offset are read once in all, not once per
+ * offset (which is quadratic in long scripts). An offset smaller than the one before starts over.
+ */
+export function optionTracker(entry: InstructionScript, letter: string | undefined, long: string): (offset: number) => boolean {
+  // No command starts before -Infinity: what the command line that runs the script sets.
+  const initial = optionSetAt(entry, -Infinity, letter, long);
+  const commands = entry.script.commands;
+  let next = 0;
+  let on = initial;
+  let last = -Infinity;
+  return (offset) => {
+    if (offset < last) {
+      next = 0;
+      on = initial;
+    }
+    last = offset;
+    // optionSetAt reads the commands up to the first one that starts at or after the offset.
+    for (; next < commands.length && commands[next].start < offset; next++) on = applySet(commands[next], on, letter, long);
+    return on;
+  };
+}
+
+/** The effect of one command on the option, as optionSetAt reads it: a top-level `set -e`, `set +o pipefail`... */
+function applySet(c: ShCommand, on: boolean, letter: string | undefined, long: string): boolean {
+  if (c.depth !== 0 || c.inSubstitution || shellCommandName(c.name) !== 'set') return on;
+  const args = c.args.map((a) => a.value);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const sign = a[0];
+    if ((sign !== '-' && sign !== '+') || a === '--') continue;
+    if ((a === '-o' || a === '+o') && args[i + 1] === long) on = sign === '-';
+    else if (/^[-+][a-zA-Z]*o$/.test(a) && args[i + 1] === long) on = sign === '-';
+    else if (letter && /^[-+][a-zA-Z]+$/.test(a) && a.slice(1).includes(letter)) on = sign === '-';
+  }
+  return on;
+}
 import { packageCommands, type PackageCommand } from '../semantic/packages';
 
 export interface RunScripts {

@@ -65,12 +65,15 @@ export default defineRule({
     },
   },
   check(ctx) {
+    const busyboxByStage = new Map<Stage | undefined, boolean>();
     for (const { ins, scripts } of runScripts(ctx.model)) {
-      const busybox = busyboxLikely(ctx.model.stageOf(ins));
+      const stage = ctx.model.stageOf(ins);
+      let busybox = busyboxByStage.get(stage);
       for (const script of scripts) {
         for (const cmd of script.script.commands) {
           const w = wgetWord(cmd);
           if (!w) continue;
+          if (busybox === undefined) busyboxByStage.set(stage, (busybox = busyboxLikely(stage)));
           const words = [cmd.name!, ...cmd.args];
           if (quietEnough(words.slice(words.indexOf(w) + 1))) continue;
           const at = script.toSource(w.end, w.end).start;

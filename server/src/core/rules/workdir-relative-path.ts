@@ -1,8 +1,8 @@
 /** WorkdirRelativePath: BuildKit's warning for a relative WORKDIR before any absolute one in the build. */
 import { expand } from '../semantic/expand';
-import { ancestorStages } from '../semantic/stage-chain';
 import type { Instruction } from '../syntax/ast';
 import { defineRule, type RuleContext } from './types';
+import { stageChainHas } from './util';
 
 const ABSOLUTE = /^([A-Za-z]:)?[\\/]/;
 
@@ -25,7 +25,7 @@ export default defineRule({
   check(ctx) {
     for (const stage of ctx.model.stages) {
       // BuildKit's workdirSet is inherited from the stage this one is built on.
-      if (ancestorStages(stage).some((s) => s.instructions.some((i) => i.keyword === 'WORKDIR'))) continue;
+      if (stage.base.stage !== undefined && stageChainHas(ctx.model, stage.base.stage, 'WORKDIR')) continue;
       const first = stage.instructions.find((i) => i.keyword === 'WORKDIR');
       if (first) checkWorkdir(ctx, first);
     }

@@ -95,7 +95,22 @@ export function stageLabelKeys(model: SemanticModel, stage: Stage): Set<string> 
   const seen = new Set<Stage>();
   for (let s: Stage | undefined = stage; s && !seen.has(s); s = s.base.stage) {
     seen.add(s);
-    for (const ins of s.instructions) for (const e of labelEntries(model, ins)) if (e.key !== undefined) keys.add(e.key);
+    for (const key of ownLabelKeys(model, s)) keys.add(key);
+  }
+  return keys;
+}
+
+const ownLabelKeysCache = new WeakMap<SemanticModel, Map<Stage, readonly string[]>>();
+
+/** The label keys a stage's own LABELs set, in order; computed once per model and stage. */
+function ownLabelKeys(model: SemanticModel, stage: Stage): readonly string[] {
+  let byStage = ownLabelKeysCache.get(model);
+  if (!byStage) ownLabelKeysCache.set(model, (byStage = new Map()));
+  let keys = byStage.get(stage);
+  if (!keys) {
+    const out: string[] = [];
+    for (const ins of stage.instructions) for (const e of labelEntries(model, ins)) if (e.key !== undefined) out.push(e.key);
+    byStage.set(stage, (keys = out));
   }
   return keys;
 }

@@ -156,9 +156,13 @@ class Parser {
     return i < this.lim ? this.text[i] : '';
   }
 
+  private readonly errorKeys = new Set<string>();
+
   private error(message: string, start: number, end: number): void {
     // One error per position is enough: recovery may revisit it.
-    if (this.errors.some((e) => e.start === start && e.message === message)) return;
+    const key = `${start}:${message}`;
+    if (this.errorKeys.has(key)) return;
+    this.errorKeys.add(key);
     this.errors.push({ message, start, end: Math.max(start, end) });
   }
 

@@ -33,7 +33,7 @@ export async function exploreImage(req: ExploreRequest, onProgress?: (bytes: num
   const opts = { dockerPath: req.dockerPath, timeoutMs: req.timeoutMs ?? 30_000, env: req.env, signal };
   const inspect = await inspectImage(req.image, opts);
   const total = inspect.Size;
-  const child = spawnDocker(['save', '--', inspect.Id], { dockerPath: req.dockerPath, env: req.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnDocker(['save', '--', req.image], { dockerPath: req.dockerPath, env: req.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
     if (stderr.length < 16384) stderr += d.toString('utf8');
@@ -59,14 +59,19 @@ export async function exploreImage(req: ExploreRequest, onProgress?: (bytes: num
         last = now;
         onProgress?.(bytes, total);
       },
+    }).catch(async (e: unknown) => {
+      // Stop docker before waiting for it: nobody reads its output any more.
+      await killTree(child, 500);
+      throw e;
     });
     const [result, code] = await Promise.allSettled([analysis, exited]);
     if (signal?.aborted) throw new DockerError(CANCELLED_FAULT);
     if (spawnError) throw new DockerError(spawnError);
+    // A complete archive is the answer even if docker complained after writing it.
+    if (result.status === 'fulfilled') return result.value;
     const exitCode = code.status === 'fulfilled' ? code.value : null;
     if (exitCode !== 0) throw new DockerError(classifyFailure(stderr, `Saving ${req.image}`));
-    if (result.status === 'rejected') throw result.reason;
-    return result.value;
+    throw result.reason;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await killTree(child, 500);

@@ -1,7 +1,9 @@
 /**
  * The local engine as a source of image facts, through the docker CLI so that DOCKER_HOST and docker
- * contexts apply exactly as they do for the user: `docker image inspect` for references (batched: one
- * process for every reference asked within a few milliseconds) and `docker image ls` for completion.
+ * contexts apply exactly as they do for the user. One `docker image ls` (kept for half a minute) says which
+ * references the engine has at all; only those are inspected with `docker image inspect` (batched: one
+ * process for every reference asked within a few milliseconds). A docker process costs a few hundred
+ * milliseconds, so most lookups cost none.
  * Processes are spawned with argument arrays (never a shell), have a deadline and a bounded output.
  * When the CLI is missing or the engine does not answer, the engine is left alone for a while.
  *
@@ -31,6 +33,14 @@ export interface LocalEngineOptions {
 
 const MAX_OUTPUT = 16 * 1024 * 1024;
 
+interface LocalName {
+  readonly repo: string;
+  readonly tag: string | undefined;
+  readonly digest: string | undefined;
+}
+
+const INDEX_TTL_MS = 30_000;
+
 interface Pending {
   readonly ref: ImageRef;
   readonly resolve: (v: LocalImage | undefined) => void;
@@ -40,7 +50,7 @@ export class LocalEngine {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private down: { until: number; reason: string } | undefined;
-  private listCache: { at: number; names: Promise<string[]> } | undefined;
+  private indexCache: { at: number; names: Promise<LocalName[] | undefined> } | undefined;
   private readonly now: () => number;
 
   constructor(private opts: LocalEngineOptions) {
@@ -57,24 +67,37 @@ export class LocalEngine {
   }
 
   /** The local image for `ref`, undefined when the engine does not have it (or cannot be asked). */
-  inspect(ref: ImageRef): Promise<LocalImage | undefined> {
-    if (this.unavailable()) return Promise.resolve(undefined);
+  async inspect(ref: ImageRef): Promise<LocalImage | undefined> {
+    if (this.unavailable()) return undefined;
+    const names = await this.index();
+    if (names && !names.some((n) => nameMatches(n, ref))) return undefined;
     return new Promise((resolve) => {
       this.queue.push({ ref, resolve });
       if (!this.timer) this.timer = setTimeout(() => void this.flush(), 15);
     });
   }
 
-  /** `repository:tag` of every local image (cached for a minute). */
-  list(): Promise<string[]> {
-    if (this.unavailable()) return Promise.resolve([]);
-    if (this.listCache && this.listCache.at + 60_000 > this.now()) return this.listCache.names;
-    const names = this.run(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']).then((out) =>
-      out === undefined
-        ? []
-        : [...new Set(out.split('\n').map((l) => l.trim()).filter((l) => l && !l.includes('<none>')))].sort(),
-    );
-    this.listCache = { at: this.now(), names };
+  /** `repository:tag` of every local image. */
+  async list(): Promise<string[]> {
+    if (this.unavailable()) return [];
+    const names = (await this.index()) ?? [];
+    return [...new Set(names.filter((n) => n.tag).map((n) => `${n.repo}:${n.tag}`))].sort();
+  }
+
+  /** What the engine holds (one `docker image ls`, kept for half a minute); undefined when it could not say. */
+  private index(): Promise<LocalName[] | undefined> {
+    if (this.indexCache && this.indexCache.at + INDEX_TTL_MS > this.now()) return this.indexCache.names;
+    const names = this.run(['image', 'ls', '--digests', '--no-trunc', '--format', '{{.Repository}}\t{{.Tag}}\t{{.Digest}}']).then((out) => {
+      if (out === undefined) return undefined;
+      const list: LocalName[] = [];
+      for (const line of out.split('\n')) {
+        const [repo, tag, digest] = line.trim().split('\t');
+        if (!repo || repo === '<none>') continue;
+        list.push({ repo, tag: tag && tag !== '<none>' ? tag : undefined, digest: digest && digest.startsWith('sha256:') ? digest : undefined });
+      }
+      return list;
+    });
+    this.indexCache = { at: this.now(), names };
     return names;
   }
 
@@ -155,6 +178,12 @@ function nameOf(ref: ImageRef): string {
   const name = ref.registry === 'docker.io' ? ref.familiar : `${ref.registry}/${ref.repository}`;
   if (ref.digest) return `${name}@${ref.digest}`;
   return `${name}:${ref.tag ?? 'latest'}`;
+}
+
+function nameMatches(n: LocalName, ref: ImageRef): boolean {
+  const r = parseImageRef(n.repo);
+  if (!r.ok || r.ref.registry !== ref.registry || r.ref.repository !== ref.repository) return false;
+  return ref.digest ? n.digest === ref.digest : n.tag === (ref.tag ?? 'latest');
 }
 
 function readInspect(line: string): LocalImage | undefined {

@@ -64,6 +64,9 @@ interface TagListState {
   error?: string;
 }
 
+/** How long the local engine waits for the cache or registry before it is asked anyway. */
+const LOCAL_AFTER_MS = 250;
+
 /** Transient faults (network, timeouts, server errors) are retried sooner than answers are. */
 const TRANSIENT_TTL_CAP_MS = 10 * 60_000;
 
@@ -74,6 +77,7 @@ export class ImageService {
   private opts: ImageServiceOptions;
   private readonly entries = new Map<string, Entry>();
   private readonly tagLists = new Map<string, TagListState>();
+  private readonly inflightRequests = new Map<string, Promise<unknown>>();
   private readonly listeners = new Set<(keys: readonly string[]) => void>();
   private changed = new Set<string>();
   private notifyTimer: NodeJS.Timeout | undefined;
@@ -154,7 +158,14 @@ export class ImageService {
     }
     const entry = e;
     this.stats.lookups++;
-    const p = this.run(ref, canonical)
+    // A registry/cache answer lands as soon as it is there; the local engine's (a docker process, slower
+    // than the disk cache) is merged in when it arrives.
+    const partial = (facts: ImageFacts) => {
+      if (entry.inflight !== p) return;
+      entry.facts = facts;
+      this.emit(key);
+    };
+    const p: Promise<ImageFacts> = this.run(ref, canonical, partial)
       .catch((err: unknown): { facts: ImageFacts; ttl: number } => ({
         facts: { status: 'unknown', reason: `internal error: ${err instanceof Error ? err.message : String(err)}` },
         ttl: TRANSIENT_TTL_CAP_MS,
@@ -212,7 +223,7 @@ export class ImageService {
           // A listener's fault is its own.
         }
       }
-    }, 30);
+    }, 10);
   }
 
   private offlineReason(): string | undefined {
@@ -221,12 +232,19 @@ export class ImageService {
     return undefined;
   }
 
-  private async run(ref: ImageRef, platform: string): Promise<{ facts: ImageFacts; ttl: number }> {
+  private async run(ref: ImageRef, platform: string, partial: (facts: ImageFacts) => void): Promise<{ facts: ImageFacts; ttl: number }> {
     const wanted = parsePlatform(platform);
     if (!wanted) return { facts: { status: 'unknown', reason: `the platform ${platform} is not a valid os/arch[/variant]` }, ttl: this.opts.ttlMs };
-    const localP = this.localFacts(ref, platform);
+    // The cache or registry first: a docker process competes for the CPU with reading the cache, and most
+    // answers need no docker at all. The local engine is asked once the remote side answered or after a
+    // short while, whichever comes first.
     const remoteP = this.remote(ref, wanted);
-    const [local, remote] = await Promise.all([localP, remoteP]);
+    let timer: NodeJS.Timeout | undefined;
+    const early = await Promise.race([remoteP, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LOCAL_AFTER_MS)))]);
+    clearTimeout(timer);
+    if (early?.ok) partial(early.value);
+    const local = await this.localFacts(ref, platform);
+    const remote = await remoteP;
     if (remote.ok) {
       const r = remote.value;
       return { facts: { ...r, local: local ?? undefined }, ttl: remote.ttl };
@@ -292,7 +310,7 @@ export class ImageService {
         // Stale: one HEAD request tells whether the tag still points at the same digest.
         try {
           requests++;
-          const head = await client.headManifest(ref.registry, ref.repository, ref.tag ?? 'latest');
+          const head = await this.shared(`HEAD ${tagKey}`, () => client.headManifest(ref.registry, ref.repository, ref.tag ?? 'latest'));
           topDigest = head.digest;
           checkedAt = now;
           await this.cache.putTag({ key: tagKey, digest: head.digest, mediaType: head.mediaType || entry.mediaType, checkedAt: now });
@@ -359,27 +377,43 @@ export class ImageService {
     const client = this.registry;
     return {
       host,
-      async manifest(reference: string): Promise<FetchedManifest> {
+      manifest: async (reference: string): Promise<FetchedManifest> => {
         if (reference.startsWith('sha256:')) {
           const hit = await cache.getBlob(reference);
           if (hit) return { digest: reference, mediaType: hit.mediaType, body: hit.body };
         }
         if (offline) throw new RegistryError('aborted', offline);
         counted();
-        const got = await client.getManifest(ref.registry, ref.repository, reference);
-        await cache.putBlob(got.digest, got.mediaType, got.body);
-        return got;
+        return this.shared(`GET ${ref.registry}/${ref.repository}@${reference}`, async () => {
+          const got = await client.getManifest(ref.registry, ref.repository, reference);
+          await cache.putBlob(got.digest, got.mediaType, got.body);
+          return got;
+        });
       },
-      async blob(digest: string): Promise<Buffer> {
+      blob: async (digest: string): Promise<Buffer> => {
         const hit = await cache.getBlob(digest);
         if (hit) return hit.body;
         if (offline) throw new RegistryError('aborted', offline);
         counted();
-        const body = await client.getBlob(ref.registry, ref.repository, digest, 1024 * 1024);
-        await cache.putBlob(digest, 'application/vnd.oci.image.config.v1+json', body);
-        return body;
+        return this.shared(`BLOB ${ref.registry}/${ref.repository}@${digest}`, async () => {
+          const body = await client.getBlob(ref.registry, ref.repository, digest, 1024 * 1024);
+          await cache.putBlob(digest, 'application/vnd.oci.image.config.v1+json', body);
+          return body;
+        });
       },
     };
+  }
+
+  /**
+   * One request in flight per key: lookups of the same tag for two platforms, or of two tags that share a
+   * manifest, wait for the same answer instead of asking twice.
+   */
+  private shared<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const hit = this.inflightRequests.get(key) as Promise<T> | undefined;
+    if (hit) return hit;
+    const p = fn().finally(() => this.inflightRequests.delete(key));
+    this.inflightRequests.set(key, p);
+    return p;
   }
 
   private faultTtl(err: RegistryError): number {

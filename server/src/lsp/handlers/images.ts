@@ -67,7 +67,8 @@ export const imagesModule: HandlerModule = {
         uri,
         setTimeout(() => {
           timers.delete(uri);
-          const pending = store.analysis(uri);
+          // The syntax-only analysis: image references need no rule findings.
+          const pending = store.syntaxAnalysis(uri);
           if (!pending) return;
           pending
             .then((da) => {
