@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 50; i++) await c.request('textDocument/hover', { textDocument: { uri: warm }, position: pos });
 
     const during: number[] = [];
+    const when: number[] = [];
     let scanned = false;
     const opened = performance.now();
     await c.open(uri, 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n');
@@ -122,7 +123,10 @@ async function main(): Promise<void> {
     while (!scanned) {
       const h0 = performance.now();
       await c.request('textDocument/hover', { textDocument: { uri }, position: pos });
-      if (!scanned) during.push(performance.now() - h0);
+      if (!scanned) {
+        during.push(performance.now() - h0);
+        when.push(h0 - opened);
+      }
     }
     const { at, d } = await done;
     const after: number[] = [];
@@ -135,6 +139,8 @@ async function main(): Promise<void> {
     console.log(`server: open -> diagnostics with the scanned context: ${ms(at)}`);
     console.log(`  ${d.find((x) => x.code === 'ContextNotIgnored')?.message.slice(0, 160)}…`);
     console.log(`hover while scanning: ${fmt(stats(during))}`);
+    const worst = during.map((v, i) => [v, when[i]] as const).sort((a, b) => b[0] - a[0]).slice(0, 5);
+    console.log(`  slowest: ${worst.map(([v, w]) => `${ms(v)} at +${ms(w)}`).join(', ')}`);
     console.log(`hover after the scan: ${fmt(stats(after))}`);
     await c.stop();
   } finally {

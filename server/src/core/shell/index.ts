@@ -7,7 +7,7 @@
  */
 import type { Instruction, Span } from '../syntax/ast';
 import type { SemanticModel } from '../semantic/model';
-import type { ShellScript } from './types';
+import type { ShCommand, ShellScript, ShWord } from './types';
 import { parseShell } from './parser';
 
 export * from './types';
@@ -193,7 +193,6 @@ function computeScripts(model: SemanticModel, ins: Instruction): InstructionScri
 // ---------------------------------------------------------------------------------------------
 // Helpers for shell rules.
 
-import type { ShCommand, ShWord } from './types';
 
 export interface RunScript {
   /** The instruction in the file (an ONBUILD for a trigger): where whole-instruction edits go. */

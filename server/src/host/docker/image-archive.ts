@@ -12,7 +12,7 @@
  */
 import { posix } from 'node:path';
 import { historyFromConfig } from '../../core/features/layer-map';
-import { decompressed, drain, readTar, TarFormatError, type TarEntry } from './tar';
+import { decompressed, readTar, TarFormatError, TarScanner, type TarType } from './tar';
 import { KIND_DIR, KIND_FILE, KIND_LINK, KIND_OTHER, LayerEntries, WasteCalculator, type WasteOptions, type WasteReport } from './waste';
 
 const MAX_JSON = 64 * 1024 * 1024;
@@ -40,8 +40,8 @@ export interface ArchiveOptions extends WasteOptions {
   readonly signal?: AbortSignal;
 }
 
-function kindOf(e: TarEntry): number {
-  switch (e.type) {
+function kindOf(type: TarType): number {
+  switch (type) {
     case 'file':
       return KIND_FILE;
     case 'dir':
@@ -63,14 +63,12 @@ async function* counted(source: AsyncIterable<Buffer>, onBytes: ((n: number) => 
   }
 }
 
-/** Reads one layer blob's file list (the blob is drained to its end). */
+/** Reads one layer blob's file list, to its end (headers only: bodies are skipped as they stream by). */
 async function readLayer(body: AsyncIterable<Buffer>): Promise<LayerEntries> {
   const out = new LayerEntries();
-  const it = decompressed(body)[Symbol.asyncIterator]();
-  // A non-closing view, so the layer's iterator can be drained after the tar's end-of-archive block.
-  const view: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => ({ next: () => it.next() }) };
-  for await (const e of readTar(view)) out.add(e.name, e.size, kindOf(e));
-  await drain(it);
+  const scanner = new TarScanner((h) => out.add(h.name, h.size, kindOf(h.type)));
+  for await (const c of decompressed(body)) scanner.push(c);
+  scanner.end();
   return out;
 }
 

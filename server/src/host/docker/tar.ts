@@ -150,60 +150,79 @@ function clean(name: string): string {
 
 const MAX_META = 1024 * 1024;
 
+/** Metadata carried from PAX / GNU long-name entries to the entry they describe. */
+interface Pending {
+  pax: Record<string, string>;
+  longName: string | undefined;
+  longLink: string | undefined;
+}
+
+type Parsed =
+  | { readonly kind: 'end' }
+  | { readonly kind: 'meta'; readonly flag: string; readonly size: number }
+  | { readonly kind: 'entry'; readonly header: TarHeader; readonly padded: number };
+
+/** Reads one 512-byte header block, applying (and clearing) the pending PAX / long-name metadata. */
+function parseHeader(block: Buffer, pending: Pending): Parsed {
+  if (isZero(block)) return { kind: 'end' };
+  if (!checksumOk(block)) throw new TarFormatError('not a tar archive (bad header checksum)');
+  const flag = String.fromCharCode(block[156]);
+  let size = octal(block, 124, 12);
+  if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
+    if (size > MAX_META) throw new TarFormatError(`metadata entry of ${size} bytes`);
+    return { kind: 'meta', flag, size };
+  }
+  let name = cString(block, 0, 100);
+  if (block.toString('latin1', 257, 262) === 'ustar') {
+    const prefix = cString(block, 345, 155);
+    if (prefix) name = `${prefix}/${name}`;
+  }
+  if (pending.longName !== undefined) name = pending.longName;
+  if (pending.pax.path !== undefined) name = pending.pax.path;
+  let linkname = pending.longLink ?? cString(block, 157, 100);
+  if (pending.pax.linkpath !== undefined) linkname = pending.pax.linkpath;
+  if (pending.pax.size !== undefined && /^\d+$/.test(pending.pax.size)) size = Number(pending.pax.size);
+  pending.pax = {};
+  pending.longName = undefined;
+  pending.longLink = undefined;
+  const type = TYPES[flag] ?? 'other';
+  const bodySize = type === 'dir' || type === 'symlink' || type === 'hardlink' ? 0 : size;
+  return { kind: 'entry', header: { name: clean(name), size: bodySize, type, linkname, mode: octal(block, 100, 8) }, padded: Math.ceil(size / 512) * 512 };
+}
+
+function applyMeta(flag: string, size: number, body: Buffer, pending: Pending): void {
+  const text = body.toString('utf8', 0, size);
+  if (flag === 'x') pending.pax = { ...pending.pax, ...parsePax(text) };
+  else if (flag === 'L') pending.longName = text.replace(/\0+$/, '');
+  else if (flag === 'K') pending.longLink = text.replace(/\0+$/, '');
+}
+
 /** Reads a tar stream entry by entry. Ends at the end-of-archive block or the end of the stream. */
 export async function* readTar(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<TarEntry> {
   const reader = new ByteReader(source[Symbol.asyncIterator]());
   // Unread body bytes (and padding) of the previous entry, skipped before the next header.
   const state = { pending: 0 };
-  let pax: Record<string, string> = {};
-  let longName: string | undefined;
-  let longLink: string | undefined;
+  const pending: Pending = { pax: {}, longName: undefined, longLink: undefined };
   for (;;) {
     if (state.pending > 0) {
       await reader.skip(state.pending);
       state.pending = 0;
     }
     const block = await reader.readExact(512);
-    if (!block || isZero(block)) return;
-    if (!checksumOk(block)) throw new TarFormatError('not a tar archive (bad header checksum)');
-    const flag = String.fromCharCode(block[156]);
-    let size = octal(block, 124, 12);
-    const padded = Math.ceil(size / 512) * 512;
-    if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
-      if (size > MAX_META) throw new TarFormatError(`metadata entry of ${size} bytes`);
-      const body = size > 0 ? await reader.readExact(padded) : Buffer.alloc(0);
+    if (!block) return;
+    const parsed = parseHeader(block, pending);
+    if (parsed.kind === 'end') return;
+    if (parsed.kind === 'meta') {
+      const padded = Math.ceil(parsed.size / 512) * 512;
+      const body = padded > 0 ? await reader.readExact(padded) : Buffer.alloc(0);
       if (!body) throw new TarFormatError('unexpected end of archive');
-      const text = body.toString('utf8', 0, size);
-      if (flag === 'x') pax = { ...pax, ...parsePax(text) };
-      else if (flag === 'L') longName = text.replace(/\0+$/, '');
-      else if (flag === 'K') longLink = text.replace(/\0+$/, '');
+      applyMeta(parsed.flag, parsed.size, body, pending);
       continue;
     }
-    let name = cString(block, 0, 100);
-    const magic = block.toString('latin1', 257, 262);
-    if (magic === 'ustar') {
-      const prefix = cString(block, 345, 155);
-      if (prefix) name = `${prefix}/${name}`;
-    }
-    if (longName !== undefined) name = longName;
-    if (pax.path !== undefined) name = pax.path;
-    let linkname = longLink ?? cString(block, 157, 100);
-    if (pax.linkpath !== undefined) linkname = pax.linkpath;
-    if (pax.size !== undefined && /^\d+$/.test(pax.size)) size = Number(pax.size);
-    pax = {};
-    longName = undefined;
-    longLink = undefined;
-    const type = TYPES[flag] ?? 'other';
-    const bodySize = type === 'file' || type === 'other' ? size : type === 'dir' || type === 'symlink' || type === 'hardlink' ? 0 : size;
-    const total = Math.ceil(size / 512) * 512;
-    state.pending = total;
-    let remaining = bodySize;
+    state.pending = parsed.padded;
+    let remaining = parsed.header.size;
     const entry: TarEntry = {
-      name: clean(name),
-      size: bodySize,
-      type,
-      linkname,
-      mode: octal(block, 100, 8),
+      ...parsed.header,
       async *body() {
         while (remaining > 0) {
           const c = await reader.chunk(remaining);
@@ -215,6 +234,79 @@ export async function* readTar(source: AsyncIterable<Buffer | Uint8Array | strin
       },
     };
     yield entry;
+  }
+}
+
+/**
+ * A synchronous tar header scanner for when only the headers matter (a layer's file list): feed chunks with
+ * `push`, get one callback per entry; bodies are skipped without being copied. Much cheaper per entry than
+ * `readTar` (no promise per entry), which matters for layers with hundreds of thousands of files.
+ */
+export class TarScanner {
+  private readonly block = Buffer.alloc(512);
+  private have = 0;
+  private skip = 0;
+  private meta: { flag: string; size: number; body: Buffer; got: number } | undefined;
+  private readonly pending: Pending = { pax: {}, longName: undefined, longLink: undefined };
+  /** True once the end-of-archive block was read (the rest is padding). */
+  ended = false;
+
+  constructor(private readonly onEntry: (h: TarHeader) => void) {}
+
+  push(chunk: Buffer): void {
+    let off = 0;
+    const len = chunk.length;
+    while (off < len && !this.ended) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, len - off);
+        this.skip -= n;
+        off += n;
+        continue;
+      }
+      if (this.meta) {
+        const m = this.meta;
+        const n = Math.min(m.body.length - m.got, len - off);
+        chunk.copy(m.body, m.got, off, off + n);
+        m.got += n;
+        off += n;
+        if (m.got === m.body.length) {
+          applyMeta(m.flag, m.size, m.body, this.pending);
+          this.meta = undefined;
+        }
+        continue;
+      }
+      let block: Buffer;
+      if (this.have === 0 && len - off >= 512) {
+        block = chunk.subarray(off, off + 512);
+        off += 512;
+      } else {
+        const n = Math.min(512 - this.have, len - off);
+        chunk.copy(this.block, this.have, off, off + n);
+        this.have += n;
+        off += n;
+        if (this.have < 512) break;
+        this.have = 0;
+        block = this.block;
+      }
+      const parsed = parseHeader(block, this.pending);
+      if (parsed.kind === 'end') {
+        this.ended = true;
+        break;
+      }
+      if (parsed.kind === 'meta') {
+        const padded = Math.ceil(parsed.size / 512) * 512;
+        if (padded > 0) this.meta = { flag: parsed.flag, size: parsed.size, body: Buffer.alloc(padded), got: 0 };
+        else applyMeta(parsed.flag, 0, Buffer.alloc(0), this.pending);
+        continue;
+      }
+      this.onEntry(parsed.header);
+      this.skip = parsed.padded;
+    }
+  }
+
+  /** Throws when the stream stopped inside an entry. */
+  end(): void {
+    if (!this.ended && (this.skip > 0 || this.meta || this.have > 0)) throw new TarFormatError('unexpected end of archive');
   }
 }
 

@@ -34,8 +34,13 @@ export class LayerEntries {
   readonly sizes: number[] = [];
   readonly kinds: number[] = [];
 
+  /** Whether any entry is a whiteout (so the deletion pass can be skipped for most layers). */
+  whiteouts = 0;
+
   add(path: string, size: number, kind: number): void {
-    this.paths.push(path);
+    const p = normalizePath(path);
+    if (p.includes('.wh.')) this.whiteouts++;
+    this.paths.push(p);
     this.sizes.push(size);
     this.kinds.push(kind);
   }
@@ -125,6 +130,8 @@ function newDir(layer: number): Node {
 /** Feed layers oldest first with `addLayer`, then `finish`. */
 export class WasteCalculator {
   private readonly root: Node = newDir(-1);
+  /** The parent node the last entry went into, while it is still in the tree. */
+  private lookupCached: Node | undefined;
   private readonly stats: LayerStats[] = [];
   private readonly offenders = new Map<string, Offender>();
   /** dive bookkeeping of paths that are gone (so a path re-created later continues its count). */
@@ -153,8 +160,9 @@ export class WasteCalculator {
     };
     this.stats.push(st);
     // Deletions first (they apply to the lower layers only), then this layer's own entries.
-    for (let i = 0; i < entries.count; i++) {
-      const path = normalizePath(entries.paths[i]);
+    for (let i = 0; i < entries.count && entries.whiteouts > 0; i++) {
+      const path = entries.paths[i];
+      if (!path.includes('.wh.')) continue;
       const slash = path.lastIndexOf('/');
       const base = path.slice(slash + 1);
       if (!base.startsWith('.wh.')) continue;
@@ -173,15 +181,26 @@ export class WasteCalculator {
       this.removeNode(full, target, st, true);
       parent.kids.delete(name);
     }
+    // Entries of one directory come together in a tar: remember the last parent.
+    let lastDir: string | undefined;
+    let lastParent: Node | undefined;
     for (let i = 0; i < entries.count; i++) {
-      const path = normalizePath(entries.paths[i]);
+      const path = entries.paths[i];
       if (!path) continue;
       const slash = path.lastIndexOf('/');
       const name = path.slice(slash + 1);
       if (name.startsWith('.wh.')) continue;
       const kind = entries.kinds[i];
       const size = kind === KIND_FILE ? entries.sizes[i] : 0;
-      const parent = this.ensureDir(slash >= 0 ? path.slice(0, slash) : '', index, st);
+      const dir = slash >= 0 ? path.slice(0, slash) : '';
+      let parent: Node;
+      if (dir === lastDir && lastParent && lastParent.kids && this.lookupCached === lastParent) parent = lastParent;
+      else {
+        parent = this.ensureDir(dir, index, st);
+        lastDir = dir;
+        lastParent = parent;
+        this.lookupCached = parent;
+      }
       const existing = parent.kids!.get(name);
       if (kind === KIND_DIR) {
         if (existing && existing.kind === KIND_DIR) continue;
@@ -284,6 +303,7 @@ export class WasteCalculator {
 
   /** Hides a node and its subtree; `removal` counts the files as removed by the current layer. */
   private hideNode(path: string, node: Node, st: LayerStats, removal: boolean): void {
+    if (node === this.lookupCached) this.lookupCached = undefined;
     if (node.kids) {
       for (const [name, child] of node.kids) this.hideNode(`${path}/${name}`, child, st, removal);
       return;
@@ -298,7 +318,7 @@ export class WasteCalculator {
 
   /** One version becomes invisible: its bytes are wasted. */
   private hide(path: string, node: Node, removed: boolean): void {
-    if (node.kind !== KIND_FILE) return;
+    if (node.kind !== KIND_FILE || node.size === 0) return;
     const size = node.size;
     this.wastedBytes += size;
     const owner = this.stats[node.layer];

@@ -296,7 +296,8 @@ export class RegistryClient {
     } catch {
       throw new RegistryError('unauthorized', `${host} named an invalid token service ${JSON.stringify(realm.slice(0, 100))}`, 401);
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.allowHttp(url.host))) {
+    // A plain-http token service only for a registry that is itself reached over http (loopback or allowed).
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.allowHttp(url.host) && this.allowHttp(host))) {
       throw new RegistryError('insecure', `${host} named a token service that is not https (${url.protocol}//${url.host})`);
     }
     if (service) url.searchParams.set('service', service);

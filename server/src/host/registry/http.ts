@@ -77,7 +77,8 @@ export async function httpRequest(req: HttpRequest, observe?: RequestObserver): 
       throw new HttpError('network', `invalid redirect location ${JSON.stringify(location.slice(0, 200))}`);
     }
     if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new HttpError('insecure', `redirect to unsupported scheme ${next.protocol}`);
-    if (next.protocol === 'http:' && !(isLoopbackHost(next.host) || req.allowHttp?.(next.host))) {
+    // Never from https down to http (that would also let a public registry point us at local services).
+    if (next.protocol === 'http:' && (url.protocol === 'https:' || !(isLoopbackHost(next.host) || req.allowHttp?.(next.host)))) {
       throw new HttpError('insecure', `redirect to plain http at ${next.host} refused`);
     }
     // Credentials never follow a redirect to another host (blob storage, CDNs).
