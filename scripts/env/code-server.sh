@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs code-server 4.100.3 (VS Code 1.100.3) from npm into a cache outside the repository, following
-# shared/docs/environment.md, plus Debian's Chromium for the browser tests. Prints the code-server path
-# (the only thing written to stdout; progress goes to stderr and to $dir/install.log).
+# shared/docs/environment.md, plus Debian's Chromium for the browser tests (unless DOCKWRIGHT_SKIP_CHROMIUM=1).
+# Prints the code-server path (the only thing written to stdout; progress goes to stderr and $dir/install.log).
 # Idempotent: a finished install is marked with $dir/.complete and is only trusted after `--version` answers.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,7 +13,10 @@ log="$dir/install.log"
 
 works() { [ -f "$entry" ] && node "$entry" --version >/dev/null 2>&1; }
 
-"$here/apt-install.sh" libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev pkg-config ripgrep chromium >&2
+# Chromium is for the browser tests; DOCKWRIGHT_SKIP_CHROMIUM=1 (scripts/start.sh) leaves it out.
+pkgs=(libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev pkg-config ripgrep)
+[ "${DOCKWRIGHT_SKIP_CHROMIUM:-}" = 1 ] || pkgs+=(chromium)
+"$here/apt-install.sh" "${pkgs[@]}" >&2
 
 mkdir -p "$dir"
 # One installer at a time (start.sh and CI may both call this).

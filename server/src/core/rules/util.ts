@@ -74,6 +74,22 @@ export function inCase(keyword: string, instructions: readonly Instruction[]): s
   return keywordCase(instructions) === 'lower' ? keyword.toLowerCase() : keyword.toUpperCase();
 }
 
+/**
+ * The 1-based number of the line holding `offset`: the number of lines starting at or before it, found by
+ * binary search in `ast.lineStarts` (a `lineStarts.filter(...)` per message is quadratic in big files).
+ */
+export function lineNumberAt(ast: DockerfileAst, offset: number): number {
+  const starts = ast.lineStarts;
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Start offset of the line containing `offset`. */
 export function lineStartAt(text: string, offset: number): number {
   return text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
@@ -251,7 +267,7 @@ export function hasCacheMountOn(ins: Instruction, dirs: readonly string[]): bool
 // ---------------------------------------------------------------------------------------------
 // ARG/ENV expansion, stages that become images, RUN scripts and cache mounts (hadolint rules).
 // These imports sit here because this section was appended; ES modules hoist them.
-import type { SemanticModel, Stage } from '../semantic/model';
+import type { SemanticModel, Stage, VarDecl, VarRef } from '../semantic/model';
 import { expand } from '../semantic/expand';
 import type { InstructionScript } from '../shell/index';
 
@@ -343,6 +359,40 @@ export function stageChainHas(model: SemanticModel, stage: Stage, keyword: strin
   const known = has.get(stage);
   if (known !== undefined) return known;
   return baseChain(stage).some((s) => s.instructions.some((i) => i.keyword === keyword));
+}
+
+const refsByInstructionCache = new WeakMap<SemanticModel, ReadonlyMap<Instruction, readonly VarRef[]>>();
+const refsByDeclCache = new WeakMap<SemanticModel, ReadonlyMap<VarDecl, readonly VarRef[]>>();
+
+/** The model's variable references by instruction, in the order of `model.refs` (gathered once per model). */
+export function refsOfInstruction(model: SemanticModel, ins: Instruction): readonly VarRef[] {
+  let byIns = refsByInstructionCache.get(model);
+  if (!byIns) {
+    const map = new Map<Instruction, VarRef[]>();
+    for (const r of model.refs) {
+      const list = map.get(r.instruction);
+      if (list) list.push(r);
+      else map.set(r.instruction, [r]);
+    }
+    refsByInstructionCache.set(model, (byIns = map));
+  }
+  return byIns.get(ins) ?? [];
+}
+
+/** The references that read a declaration, in the order of `model.refs` (gathered once per model). */
+export function refsOfDecl(model: SemanticModel, decl: VarDecl): readonly VarRef[] {
+  let byDecl = refsByDeclCache.get(model);
+  if (!byDecl) {
+    const map = new Map<VarDecl, VarRef[]>();
+    for (const r of model.refs) {
+      if (!r.decl) continue;
+      const list = map.get(r.decl);
+      if (list) list.push(r);
+      else map.set(r.decl, [r]);
+    }
+    refsByDeclCache.set(model, (byDecl = map));
+  }
+  return byDecl.get(decl) ?? [];
 }
 
 /** Every stage whose filesystem ends up in a build result: the output stages and their bases. */

@@ -110,7 +110,7 @@ export function renderInspectHtml(model: InspectViewModel, opts: { cspSource: st
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp.replace(/[&"<>]/g, (c) => escapeHtml(c))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(model.title)}</title>
 <style nonce="${nonce}">
