@@ -1,6 +1,7 @@
 // Runs the node:test suites. `node test/run.mjs [group...]` where group is a folder under test/
 // (unit, server, grammar, cli, e2e...). Without groups it runs every group but e2e.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -26,5 +27,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files.map((f) => relative(root, f))];
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } });
+// Servers started by the tests keep their image cache in a fresh folder, not the user's home cache.
+const cacheDir = process.env.DOCKWRIGHT_CACHE_DIR ?? mkdtempSync(join(tmpdir(), 'dockwright-test-cache-'));
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '', DOCKWRIGHT_CACHE_DIR: cacheDir } });
 process.exit(r.status ?? 1);

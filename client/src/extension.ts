@@ -12,7 +12,7 @@ let controller: ServerController | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Dockwright', { log: true });
   const status = new ServerStatusItem();
-  const ctl = new ServerController(context.asAbsolutePath('server/dist/server.js'), output, status);
+  const ctl = new ServerController(context.asAbsolutePath('server/dist/server.js'), output, status, context.globalStorageUri.fsPath);
   controller = ctl;
 
   context.subscriptions.push(

@@ -56,6 +56,8 @@ export class ServerController implements vscode.Disposable {
     private readonly serverModule: string,
     private readonly output: vscode.LogOutputChannel,
     private readonly status: ServerStatusItem,
+    /** Where the server may keep caches (the extension's global storage). */
+    private readonly cacheDir?: string,
   ) {}
 
   /** The running client, if any (for feature code such as client/src/commands). */
@@ -134,9 +136,10 @@ export class ServerController implements vscode.Disposable {
   }
 
   private createSession(): Session {
-    const debugOptions = { execArgv: ['--nolazy', '--inspect=6010'] };
+    const env = this.cacheDir ? { ...process.env, DOCKWRIGHT_CACHE_DIR: this.cacheDir } : undefined;
+    const debugOptions = { execArgv: ['--nolazy', '--inspect=6010'], env };
     const serverOptions: ServerOptions = {
-      run: { module: this.serverModule, transport: TransportKind.ipc },
+      run: { module: this.serverModule, transport: TransportKind.ipc, options: env ? { env } : undefined },
       debug: { module: this.serverModule, transport: TransportKind.ipc, options: debugOptions },
     };
     const session = new Session();

@@ -181,16 +181,6 @@ async function killGroup(proc: ChildProcess, graceMs = 10_000): Promise<void> {
   signal('SIGKILL');
 }
 
-/** A bin folder whose `docker` is /usr/bin/docker, to put first on code-server's PATH (the newer client in
- * /usr/local/bin has no buildx plugin, so BuildKit builds fail with it). */
-function dockerShim(dir: string): string | undefined {
-  if (!existsSync(DOCKER)) return undefined;
-  const bin = join(dir, 'bin');
-  mkdirSync(bin, { recursive: true });
-  run('ln', ['-sfn', DOCKER, join(bin, 'docker')]);
-  return bin;
-}
-
 export async function startSession(opts: SessionOptions): Promise<Session> {
   const timings: Record<string, number> = {};
   const mark = (k: string, t0: number) => (timings[k] = Math.round((Date.now() - t0) / 100) / 10);
@@ -212,10 +202,12 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
   const extensionsDir = join(dir, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
-  const shim = dockerShim(dir);
+  // The docker client that matches dockerd 20.10 and has BuildKit; the newer one first on PATH (/usr/local/bin)
+  // has no buildx plugin. A setting, not PATH: the VS Code server re-reads PATH from the login shell.
+  const settings = { ...USER_SETTINGS, ...(existsSync(DOCKER) ? { 'dockwright.docker.path': DOCKER } : {}) };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   // A private image cache: sizes come from the bundled table (or the local engine), not from other runs.
-  const env = { ...process.env, NODE_OPTIONS: '', DOCKWRIGHT_CACHE_DIR: join(dir, 'image-cache'), PATH: shim ? `${shim}:${process.env.PATH}` : process.env.PATH };
+  const env = { ...process.env, NODE_OPTIONS: '', DOCKWRIGHT_CACHE_DIR: join(dir, 'image-cache') };
   const common = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--config', join(dir, 'code-server.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
   t = Date.now();

@@ -20,7 +20,7 @@ import { IMAGE_SIZES } from '../../server/src/core/data/image-sizes';
 import { DOCKER, dockerEngine, installedCommands, run, startSession, type Engine, type Session } from './harness';
 import {
   TIMEOUT,
-  actionWidget,
+  chooseAction,
   activeEditor,
   editorLine,
   gotoPosition,
@@ -29,6 +29,8 @@ import {
   openWorkbench,
   plain,
   problemsOf,
+  quickInputTitle,
+  quickPick,
   runCommand,
   showProblems,
   suggestion,
@@ -200,12 +202,9 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
     const bulb = activeEditor(page).locator('.lightBulbWidget').filter({ visible: true }).first();
     await bulb.waitFor({ timeout: TIMEOUT.server });
     await bulb.click();
-    const fix = actionWidget(page).locator('.monaco-list-row.action', { hasText: /^Rewrite as CMD \[/ }).first();
-    await fix.waitFor({ timeout: TIMEOUT.server });
-    const title = plain(await fix.innerText()).trim();
+    const title = await chooseAction(page, /^Rewrite as CMD \[/);
     const rewritten = title.replace(/^Rewrite as /, '');
     assert.equal(rewritten, 'CMD ["echo", "hello", "from", "the", "quick", "fix"]');
-    await fix.click();
     await editorLine(page, rewritten).waitFor({ timeout: TIMEOUT.ui });
     await until('JSONArgsRecommended to leave the Problems panel', async () => !(await problemsOf(page, 'quickfix')).some((p) => p.code === 'JSONArgsRecommended'), TIMEOUT.server);
   });
@@ -235,18 +234,28 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
     if (noEngine) return t.skip(noEngine);
     await openFile(page, 'build/Dockerfile');
     await runCommand(page, build);
-    // Accept the defaults of whatever the command asks (tag from the folder name, target, build args, platform,
-    // context folder) until the image of this run exists.
-    const quick = page.locator('.quick-input-widget').filter({ visible: true });
+    // The command asks for the tag (give one of this run), then target/build args/platform/context as the
+    // Dockerfile needs them: accept their defaults until the image of this run exists.
+    const tag = `dockwright-e2e-build:${RUN_ID}`;
+    await until('the tag input of Build Image', async () => /tag/i.test(await quickInputTitle(page)), TIMEOUT.ui);
+    await page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).fill(tag);
+    await page.keyboard.press('Enter');
+    const asked: string[] = [];
     const [image] = await until(
       'the image built by Build Image (label dockwright.e2e.run)',
       async () => {
-        if (await quick.isVisible()) await page.keyboard.press('Enter');
+        const title = await quickInputTitle(page);
+        if (title && !/tag/i.test(title)) {
+          if (asked.at(-1) !== title) asked.push(title);
+          await page.keyboard.press('Enter');
+        }
         const ids = imagesOfRun();
         return ids.length > 0 ? ids : undefined;
       },
       TIMEOUT.build,
     );
+    t.diagnostic(`Build Image asked: ${asked.join(' | ') || 'nothing after the tag'}`);
+    assert.ok(docker(['image', 'inspect', '--format', '{{json .RepoTags}}', image]).includes(tag), `the image is tagged ${tag}`);
     const history = docker(['history', '--no-trunc', '--human=false', '--format', '{{.CreatedBy}}\t{{.Size}}', image]).split('\n');
     const runLayer = history.find((l) => l.includes('dd if=/dev/zero'));
     assert.ok(runLayer, `docker history has the RUN layer:\n${history.join('\n')}`);
@@ -269,33 +278,33 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
     if (!inspect) return t.skip('the packaged extension has no "Inspect Image" command yet (client/src/commands/, issue 7)');
     const noEngine = needEngine();
     if (noEngine) return t.skip(noEngine);
-    // Independent of the build step: make the image with the CLI when Build Image did not.
+    // Independent of the build step: make the image with the CLI (BuildKit, no network).
     const tag = `dockwright-e2e-inspect:${RUN_ID}`;
-    docker(['build', '--network=none', '-q', '-t', tag, join(session.workspace, 'build')]);
+    run(DOCKER, ['build', '--network=none', '-q', '-t', tag, join(session.workspace, 'build')], { env: { DOCKER_BUILDKIT: '1' }, timeoutMs: 300_000 });
+    const runLayer = docker(['history', '--no-trunc', '--human=false', '--format', '{{.CreatedBy}}\t{{.Size}}', tag]).split('\n').find((l) => l.includes('dd if=/dev/zero'));
+    assert.ok(runLayer, 'docker history has the RUN layer');
+    const bytes = Number(runLayer.split('\t').pop());
     await openFile(page, 'build/Dockerfile');
     await runCommand(page, inspect);
-    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: RUN_ID }).first();
-    const quick = page.locator('.quick-input-widget').filter({ visible: true });
-    // Either a picker of local images (pick this run's) or the last built image directly.
-    if (await quick.isVisible()) {
-      await pick.waitFor({ timeout: TIMEOUT.ui }).then(
-        () => pick.click(),
-        () => page.keyboard.press('Enter'),
-      );
-    }
+    // The picker lists the last builds and every local image: narrow it to this image's tag.
+    await quickPick(page, tag, tag);
     // A webview (nested frames) or a virtual document: look for the RUN layer's created_by in either.
-    await until(
+    const view = await until(
       'the inspect view with the layers of the image',
       async () => {
         for (const frame of page.frames()) {
           if (frame === page.mainFrame()) continue;
-          const body = await frame.locator('body').innerText({ timeout: 1000 }).catch(() => '');
-          if (body.includes('dd if=/dev/zero') && /layer/i.test(body)) return true;
+          const body = plain(await frame.locator('body').innerText({ timeout: 1000 }).catch(() => ''));
+          if (body.includes('dd if=/dev/zero') && /layers/i.test(body)) return body;
         }
-        const doc = await activeEditor(page).locator('.view-lines').innerText({ timeout: 1000 }).catch(() => '');
-        return plain(doc).includes('dd if=/dev/zero') && /layer/i.test(doc);
+        const doc = plain(await activeEditor(page).locator('.view-lines').innerText({ timeout: 1000 }).catch(() => ''));
+        return doc.includes('dd if=/dev/zero') && /layers/i.test(doc) ? doc : undefined;
       },
       TIMEOUT.server,
     );
+    assert.ok(view.includes(tag), `the view names the image ${tag}`);
+    assert.match(view, /\/app\/hello\.sh/, 'the view shows the CMD');
+    const runRow = view.split('\n').find((l) => l.includes('dd if=/dev/zero')) ?? '';
+    assert.ok(sizesIn(view).some((v) => Math.abs(v - bytes) / bytes < 0.06), `the layers table shows the RUN layer's size (${bytes} bytes); its row: ${runRow}`);
   });
 });

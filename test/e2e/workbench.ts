@@ -206,6 +206,43 @@ export function actionWidget(page: Page): Locator {
   return page.locator('.action-widget').filter({ visible: true }).first();
 }
 
+/**
+ * Applies the action of the open code action menu whose title matches, with the keyboard (arrow keys, Enter) as a
+ * user does: a mouse click on a row is caught by the menu's pointer block in code-server. Returns its title.
+ */
+export async function chooseAction(page: Page, title: RegExp): Promise<string> {
+  const rows = actionWidget(page).locator('.monaco-list-row.action');
+  const row = rows.filter({ hasText: title }).first();
+  await row.waitFor({ timeout: TIMEOUT.server });
+  const text = plain(await row.innerText()).trim();
+  const count = await rows.count();
+  for (let i = 0; i <= count; i++) {
+    if (/\bfocused\b/.test((await row.getAttribute('class')) ?? '')) {
+      await page.keyboard.press('Enter');
+      await actionWidget(page).waitFor({ state: 'hidden', timeout: TIMEOUT.ui });
+      return text;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`could not move the focus to the code action "${text}"`);
+}
+
+/** Types into the visible quick input (replacing its value) and waits for a row matching `row` to be active. */
+export async function quickPick(page: Page, filter: string, row: string | RegExp): Promise<void> {
+  const box = quickInputBox(page).filter({ visible: true });
+  await box.waitFor({ timeout: TIMEOUT.ui });
+  await box.fill(filter);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: row }).first().waitFor({ timeout: TIMEOUT.ui });
+  await page.keyboard.press('Enter');
+}
+
+/** The title of the visible quick input ("Build Image (1/5): image name and tag"), or '' when none is shown. */
+export async function quickInputTitle(page: Page): Promise<string> {
+  const w = quickInput(page).filter({ visible: true }).first();
+  if (!(await w.isVisible())) return '';
+  return plain(await w.locator('.quick-input-title').innerText({ timeout: 2000 }).catch(() => '')).trim() || '(untitled)';
+}
+
 export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

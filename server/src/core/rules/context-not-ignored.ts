@@ -7,7 +7,7 @@
 import type { ContextHeavyDir, Fix, RuleContext } from './types';
 import { defineRule } from './types';
 import { contextSources } from '../features/cache-graph';
-import { formatBytes, formatFilesBytes, hasWildcard, normalizeSource } from '../features/context-files';
+import { formatBytes, formatCount, formatFilesBytes, hasWildcard, normalizeSource } from '../features/context-files';
 import { contextCopy } from './cache-helpers';
 
 const KIND_TEXT: Record<ContextHeavyDir['kind'], string> = {
@@ -62,7 +62,7 @@ export default defineRule({
           const at = files.truncated !== undefined;
           const what = source === '.' ? 'the whole build context' : `the ${source} folder`;
           const sent = formatFilesBytes(total.files, total.bytes, at);
-          const list = heavy.slice(0, 4).map((h) => `${h.path} (${KIND_TEXT[h.kind]}: ${h.files.toLocaleString('en-US')} file${h.files === 1 ? '' : 's'}, ${formatBytes(h.bytes)})`);
+          const list = heavy.slice(0, 4).map((h) => `${h.path} (${KIND_TEXT[h.kind]}: ${formatCount(h.files)} file${h.files === 1 ? '' : 's'}, ${formatBytes(h.bytes)})`);
           if (heavy.length > 4) list.push(`${heavy.length - 4} more`);
           const named = list.length > 1 ? `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}` : list[0];
           let message: string;

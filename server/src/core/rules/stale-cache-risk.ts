@@ -54,7 +54,7 @@ export default defineRule({
       commands.forEach((cmd, i) => {
         const eff = effectiveCommand(cmd);
         const name = eff ? commandName(eff.name) : '';
-        if (name === 'git' && eff) gitClone(ctx, entry, eff.args, commands.slice(i + 1));
+        if (name === 'git' && eff) gitClone(ctx, entry, eff.args, () => lastPinAt(entry.script.commands) > i);
         else if (name === 'curl' || name === 'wget') downloads(ctx, entry, cmd);
         const pc = packageCommand(cmd);
         if (pc) packages(ctx, entry, pc);
@@ -67,7 +67,30 @@ function report(ctx: RuleContext, entry: InstructionScript, at: { readonly start
   ctx.report(entry.toSource(at.start, at.end), message);
 }
 
-function gitClone(ctx: RuleContext, entry: InstructionScript, args: readonly ShWord[], rest: readonly ShCommand[]): void {
+const lastPinCache = new WeakMap<readonly ShCommand[], number>();
+
+/** The index of the script's last command that checks out a commit or tag (-1: none); found once per script. */
+function lastPinAt(commands: readonly ShCommand[]): number {
+  let at = lastPinCache.get(commands);
+  if (at === undefined) {
+    at = -1;
+    for (let i = commands.length - 1; i >= 0 && at === -1; i--) if (pinsCommit(commands[i])) at = i;
+    lastPinCache.set(commands, at);
+  }
+  return at;
+}
+
+/** A `git checkout|reset|switch|fetch` of a commit, a version tag or a variable. */
+function pinsCommit(c: ShCommand): boolean {
+  const e = effectiveCommand(c);
+  if (!e || commandName(e.name) !== 'git') return false;
+  const a = e.args.map((w) => w.value);
+  const sub = a.findIndex((x) => x === 'checkout' || x === 'reset' || x === 'switch' || x === 'fetch');
+  return sub !== -1 && a.slice(sub + 1).some((x) => HEX_COMMIT.test(x) || VERSION_TAG.test(x) || x.startsWith('$'));
+}
+
+/** `pinnedLater`: whether a command after this one in the script pins the clone to a commit. */
+function gitClone(ctx: RuleContext, entry: InstructionScript, args: readonly ShWord[], pinnedLater: () => boolean): void {
   // `git -C dir clone` / `git clone`: skip git's own options before the subcommand.
   let i = 0;
   while (i < args.length && args[i].value.startsWith('-')) i += args[i].value === '-C' || args[i].value === '-c' ? 2 : 1;
@@ -95,14 +118,7 @@ function gitClone(ctx: RuleContext, entry: InstructionScript, args: readonly ShW
   const ref = branch ? branch.value.replace(/^--branch=/, '') : undefined;
   if (ref !== undefined && (VERSION_TAG.test(ref) || branch?.hasExpansion)) return;
   // A checkout or reset to a commit later in the same RUN pins it.
-  const pinned = rest.some((c) => {
-    const e = effectiveCommand(c);
-    if (!e || commandName(e.name) !== 'git') return false;
-    const a = e.args.map((w) => w.value);
-    const sub = a.findIndex((x) => x === 'checkout' || x === 'reset' || x === 'switch' || x === 'fetch');
-    return sub !== -1 && a.slice(sub + 1).some((x) => HEX_COMMIT.test(x) || VERSION_TAG.test(x) || x.startsWith('$'));
-  });
-  if (pinned) return;
+  if (pinnedLater()) return;
   const what = ref !== undefined ? `branch "${ref}"` : 'the default branch';
   report(ctx, entry, branch ?? url, `git clone of ${what}: the cache keeps the commit cloned by the first build, so new commits never arrive (until the cache is pruned) while a fresh builder gets another one. Check out a commit or a release tag (or ADD the repository at a commit).`);
 }

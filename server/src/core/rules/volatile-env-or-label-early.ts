@@ -8,7 +8,7 @@ import type { Instruction, KeyValue } from '../syntax/ast';
 import type { Stage } from '../semantic/model';
 import { defineRule, type Fix, type RuleContext } from './types';
 import { isVolatileName, VOLATILE_LABELS } from './cache-helpers';
-import { fix, lineBreakOf, wholeLines } from './util';
+import { fix, lineBreakOf, lineNumberAt, refsOfInstruction, wholeLines } from './util';
 
 export default defineRule({
   meta: {
@@ -28,18 +28,29 @@ export default defineRule({
   },
   check(ctx) {
     for (const stage of ctx.model.stages) {
+      // Positions of the stage's RUNs, and of its RUN/COPY/ADD (ONBUILD triggers excluded), ascending.
+      const runAt: number[] = [];
+      const stepAt: number[] = [];
+      stage.instructions.forEach((x, p) => {
+        if (x.trigger) return;
+        if (x.keyword === 'RUN') runAt.push(p);
+        if (x.keyword === 'RUN' || x.keyword === 'COPY' || x.keyword === 'ADD') stepAt.push(p);
+      });
       stage.instructions.forEach((ins, i) => {
         if (ins.trigger || (ins.keyword !== 'ENV' && ins.keyword !== 'LABEL')) return;
-        const after = stage.instructions.slice(i + 1).filter((x) => !x.trigger);
-        const steps = after.filter((x) => (ins.keyword === 'ENV' ? x.keyword === 'RUN' : x.keyword === 'RUN' || x.keyword === 'COPY' || x.keyword === 'ADD'));
-        if (steps.length === 0) return;
+        // The build steps after it: the RUNs for an ENV, RUN/COPY/ADD for a LABEL.
+        const positions = ins.keyword === 'ENV' ? runAt : stepAt;
+        const from = firstAfter(positions, i);
+        const n = positions.length - from;
+        if (n === 0) return;
+        const firstStep = stage.instructions[positions[from]];
+        const lastStep = stage.instructions[positions[positions.length - 1]];
         for (const pair of ins.pairs ?? []) {
           const why = volatileWhy(ctx, ins, pair);
           if (!why) continue;
-          const n = steps.length;
-          const lineOf = (x: Instruction) => ctx.ast.lineStarts.filter((s) => s <= x.range.start).length;
+          const lineOf = (x: Instruction) => lineNumberAt(ctx.ast, x.range.start);
           const kind = ins.keyword === 'ENV' ? 'RUN steps' : 'build steps';
-          const span = n === 1 ? `the ${steps[0].keyword} on line ${lineOf(steps[0])}` : `the ${n} ${kind} after it (lines ${lineOf(steps[0])}-${lineOf(steps[n - 1])})`;
+          const span = n === 1 ? `the ${firstStep.keyword} on line ${lineOf(firstStep)}` : `the ${n} ${kind} after it (lines ${lineOf(firstStep)}-${lineOf(lastStep)})`;
           if (ins.keyword === 'ENV') {
             ctx.report(pair.range, `${pair.key} ${why}: as an ENV it is part of the cache key of every later RUN, so ${span} re-run${n === 1 ? 's' : ''} on every build. Set it after them, or just before the step that needs it.`);
           } else {
@@ -52,11 +63,23 @@ export default defineRule({
   },
 });
 
+/** The index of the first position after `i` in an ascending list of positions. */
+function firstAfter(positions: readonly number[], i: number): number {
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (positions[mid] <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Why a pair's value changes on every build, or undefined when it does not. */
 function volatileWhy(ctx: RuleContext, ins: Instruction, pair: KeyValue): string | undefined {
   const range = pair.valueRange;
   if (!range || pair.value === undefined) return undefined;
-  const refs = ctx.model.refs.filter((r) => r.instruction === ins && r.range.start >= range.start && r.range.end <= range.end);
+  const refs = refsOfInstruction(ctx.model, ins).filter((r) => r.range.start >= range.start && r.range.end <= range.end);
   const volatileRef = refs.find((r) => isVolatileName(r.name));
   if (volatileRef) return `takes ${volatileRef.name}, which changes from build to build`;
   if (refs.length === 0) return undefined;
@@ -72,7 +95,7 @@ function moveLabelFix(ctx: RuleContext, stage: Stage, ins: Instruction): Fix | u
   const later = stage.instructions.slice(stage.instructions.indexOf(ins) + 1);
   if (later.some((x) => x.keyword === 'LABEL' && (x.pairs ?? []).some((p) => keys.has(p.key)))) return undefined;
   // An ARG it reads must still be in scope at the end: a redeclaration later would change its value.
-  const reads = ctx.model.refs.filter((r) => r.instruction === ins).map((r) => r.name);
+  const reads = refsOfInstruction(ctx.model, ins).map((r) => r.name);
   if (later.some((x) => x.keyword === 'ARG' && (x.pairs ?? []).some((p) => reads.includes(p.key)))) return undefined;
   const last = stage.instructions[stage.instructions.length - 1];
   if (last === ins || last.heredocs.length > 0) return undefined;

@@ -89,13 +89,15 @@ export class BuildOutputParser {
 
   /** Feeds output (any chunking; `\r` progress redraws keep their last state). */
   write(chunk: string): void {
-    let text = this.partial + chunk;
-    let nl = text.indexOf('\n');
+    const all = this.partial + chunk;
+    let start = 0;
+    let nl = all.indexOf('\n');
     while (nl >= 0) {
-      this.line(text.slice(0, nl));
-      text = text.slice(nl + 1);
-      nl = text.indexOf('\n');
+      this.line(nl - start > MAX_LINE ? all.slice(start, start + MAX_LINE) : all.slice(start, nl));
+      start = nl + 1;
+      nl = all.indexOf('\n', start);
     }
+    let text = all.slice(start);
     if (text.length > MAX_LINE) {
       this.line(text.slice(0, MAX_LINE));
       text = '';
