@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { analyze } from '../../server/src/core/analyze';
 import { RULES } from '../../server/src/core/rules/index';
 import type { ContextInfo, Rule, RuleOptions } from '../../server/src/core/rules/types';
-import { applyFirstFixes, renderFindings } from '../support/findings';
+import { applyEdits, applyFirstFixes, renderFindings } from '../support/findings';
 import ignore from '@balena/dockerignore';
 import { fixtureContextInfo } from '../support/context-fixture';
 
@@ -103,6 +103,13 @@ for (const rule of RULES) {
       const after = run(rule, fixed, ctx, opts);
       // A fix never breaks the file: no new syntax problem appears.
       assert.ok(analyze(fixed, { rules: [] }).ast.problems.length <= a.ast.problems.length, 'fix introduced a syntax problem');
+      // Each fix, applied alone, removes its finding.
+      for (const f of a.findings) {
+        // Fixes that edit other files (e.g. .dockerignore) change the context, not this text.
+        if (f.fixes.length === 0 || f.fixes[0].fileEdits?.length) continue;
+        const alone = run(rule, applyEdits(text, f.fixes[0].edits), ctx, opts);
+        assert.ok(alone.findings.length < a.findings.length, `fix "${f.fixes[0].title}" leaves the finding "${f.message}" in place`);
+      }
       snap += '\n--- after fixes ---\n' + fixed + (fixed.endsWith('\n') ? '' : '\n');
       snap += '--- remaining ---\n' + (renderFindings(fixed, after.findings) || '(none)') + '\n';
     }

@@ -137,7 +137,16 @@ function report(ctx: RuleContext, refs: VarRef[], globalNames: ReadonlySet<strin
   if (guess) {
     const hint = inScope?.has(guess) ? '' : ` (a ${guess in PLATFORM_ARGS ? 'predefined platform' : 'global'} ARG, to declare in this stage with \`ARG ${guess}\`)`;
     ctx.report(first.range, `Usage of undefined variable '$${name}': did you mean $${guess}${hint}?`, {
-      fixes: [{ title: `Change to $${guess}`, edits: refs.map((r) => ({ range: r.nameRange, newText: guess })), preferred: true }],
+      fixes: [
+        hint
+          ? // The suggested name still needs declaring in this stage: rename and declare in one fix.
+            {
+              title: `Change to $${guess} and declare ARG ${guess} in this stage`,
+              edits: [...declareFix(ctx, index.firstUse(stage, name), guess).edits, ...refs.map((r) => ({ range: r.nameRange, newText: guess }))],
+              preferred: true,
+            }
+          : { title: `Change to $${guess}`, edits: refs.map((r) => ({ range: r.nameRange, newText: guess })), preferred: true },
+      ],
     });
     return;
   }
