@@ -94,13 +94,9 @@ cs="$(DOCKWRIGHT_SKIP_CHROMIUM=1 bash scripts/env/code-server.sh | tail -1)"
 ud="$state/user-data"
 ext="$state/extensions"
 mkdir -p "$ud/User" "$ext"
-dockerpath=""
-[ -x /usr/bin/docker ] && dockerpath='"dockwright.docker.path": "/usr/bin/docker",'
 if [ ! -f "$ud/User/settings.json" ]; then
-  # /usr/bin/docker matches dockerd 20.10 and has BuildKit; the newer client in /usr/local/bin has no buildx.
   cat >"$ud/User/settings.json" <<JSON
 {
-  $dockerpath
   "workbench.startupEditor": "readme",
   "telemetry.telemetryLevel": "off",
   "update.mode": "none",
@@ -110,6 +106,12 @@ if [ ! -f "$ud/User/settings.json" ]; then
   "security.workspace.trust.enabled": false
 }
 JSON
+fi
+# /usr/bin/docker matches dockerd 20.10 and has BuildKit; the newer client first on PATH (/usr/local/bin) has no
+# buildx plugin. dockwright.docker.path is machine-scoped: in code-server (a remote window) it goes in Machine/.
+if [ -x /usr/bin/docker ] && [ ! -f "$ud/Machine/settings.json" ]; then
+  mkdir -p "$ud/Machine"
+  printf '{\n  "dockwright.docker.path": "/usr/bin/docker"\n}\n' >"$ud/Machine/settings.json"
 fi
 common=(--auth none --disable-telemetry --disable-update-check --disable-workspace-trust --config "$state/code-server.yaml" --user-data-dir "$ud" --extensions-dir "$ext")
 step "installing dockwright.vsix into code-server"

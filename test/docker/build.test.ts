@@ -165,7 +165,9 @@ test('cancel stops a long build within seconds and leaves no process behind', as
   if (!(await dockerReady(t))) return;
   for (const builder of ['buildkit', 'classic'] as const) {
     const marker = `${process.pid}${Date.now() % 100000}`;
-    const ctx = makeContext({ Dockerfile: `FROM ${BASE_IMAGE}\nRUN echo start-${marker} && sleep 60 && echo ${marker}\n` });
+    // A long step (60 s and a bit) whose process is recognisable among everything else on this machine.
+    const sleep = `sleep ${60 + (Number(marker) % 9000)}`;
+    const ctx = makeContext({ Dockerfile: `FROM ${BASE_IMAGE}\nRUN echo start-${marker} && ${sleep} && echo ${marker}\n` });
     const controller = new AbortController();
     let pid: number | undefined;
     let started!: () => void;
@@ -183,7 +185,7 @@ test('cancel stops a long build within seconds and leaves no process behind', as
     });
     await Promise.race([running, build]);
     assert.ok(pid, 'docker started');
-    assert.ok(processesMatching('sleep 60').length > 0, 'the RUN step is running');
+    assert.ok(processesMatching(sleep).length > 0, 'the RUN step is running');
     const t0 = Date.now();
     controller.abort();
     const r = await build;
@@ -192,8 +194,8 @@ test('cancel stops a long build within seconds and leaves no process behind', as
     if (!r.ok) assert.equal(r.cancelled, true);
     assert.ok(took < 5000, `${builder}: cancel took ${took} ms`);
     // The CLI and the step's process are gone.
-    const left = await waitFor(() => processesMatching(marker).length === 0 && processesMatching('sleep 60').length === 0 && processesMatching(`${pid} `).every((l) => !l.trim().startsWith(`${pid} `)), 5000);
-    assert.ok(left, `${builder}: left behind: ${JSON.stringify([...processesMatching(marker), ...processesMatching('sleep 60')])}`);
+    const left = await waitFor(() => processesMatching(marker).length === 0 && processesMatching(sleep).length === 0 && processesMatching(`${pid} `).every((l) => !l.trim().startsWith(`${pid} `)), 5000);
+    assert.ok(left, `${builder}: left behind: ${JSON.stringify([...processesMatching(marker), ...processesMatching(sleep)])}`);
   }
 });
 

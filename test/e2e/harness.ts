@@ -160,6 +160,8 @@ export interface SessionOptions {
   fixture: string;
   /** Files of the copy to rewrite before it opens (path relative to the workspace -> transform). */
   rewrite?: Record<string, (text: string) => string>;
+  /** Files to add to the copy (path relative to the workspace -> content), e.g. generated data. */
+  add?: Record<string, string | Buffer>;
 }
 
 /** Kills a process group we started (detached spawn): SIGTERM, then SIGKILL after a grace period. */
@@ -198,14 +200,22 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     const p = join(workspace, rel);
     writeFileSync(p, fn(readFileSync(p, 'utf8')));
   }
+  for (const [rel, content] of Object.entries(opts.add ?? {})) {
+    mkdirSync(join(workspace, rel, '..'), { recursive: true });
+    writeFileSync(join(workspace, rel), content);
+  }
   const userDataDir = join(dir, 'user-data');
   const extensionsDir = join(dir, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   // The docker client that matches dockerd 20.10 and has BuildKit; the newer one first on PATH (/usr/local/bin)
-  // has no buildx plugin. A setting, not PATH: the VS Code server re-reads PATH from the login shell.
-  const settings = { ...USER_SETTINGS, ...(existsSync(DOCKER) ? { 'dockwright.docker.path': DOCKER } : {}) };
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  // has no buildx plugin. A setting, not PATH (the VS Code server re-reads PATH from the login shell); and a
+  // Machine setting: code-server is a remote window, where machine-scoped settings in User settings are ignored.
+  if (existsSync(DOCKER)) {
+    mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+    writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'dockwright.docker.path': DOCKER }, null, 2));
+  }
   // A private image cache: sizes come from the bundled table (or the local engine), not from other runs.
   const env = { ...process.env, NODE_OPTIONS: '', DOCKWRIGHT_CACHE_DIR: join(dir, 'image-cache') };
   const common = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--config', join(dir, 'code-server.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];

@@ -43,6 +43,9 @@ const FIXTURE = join(__dirname, 'fixtures', 'workspace');
 /** Marks the images of this run (LABEL in build/Dockerfile), so the build is found and cleaned up exactly. */
 const RUN_ID = `e2e-${process.pid}-${Date.now()}`;
 const STEP_TIMEOUT = 10 * 60_000;
+const BLOB_BYTES = 300 * 1024;
+/** What docker history says created the layer of build/data (BuildKit: "COPY data/ /data/ # buildkit"). */
+const DATA_LAYER = 'COPY data/ /data/';
 
 let session: Session;
 let engine: Engine | undefined;
@@ -96,7 +99,12 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
   before(
     async () => {
       const t0 = Date.now();
-      session = await startSession({ fixture: FIXTURE, rewrite: { 'build/Dockerfile': (s) => s.replace('__RUN_ID__', RUN_ID) } });
+      session = await startSession({
+        fixture: FIXTURE,
+        rewrite: { 'build/Dockerfile': (s) => s.replace('__RUN_ID__', RUN_ID) },
+        // The layer of `COPY data/ /data/`: 300 KiB, far from every other layer's size.
+        add: { 'build/data/blob.bin': Buffer.alloc(BLOB_BYTES, 'dockwright ') },
+      });
       commands = installedCommands(session.extensionsDir);
       const t1 = Date.now();
       await openWorkbench(session.page, session.url);
@@ -241,7 +249,8 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
     await page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).fill(tag);
     await page.keyboard.press('Enter');
     const asked: string[] = [];
-    const [image] = await until(
+    const failure = page.locator('.notification-toast', { hasText: /build failed|failed to build|cannot build/i }).filter({ visible: true }).first();
+    const outcome = await until(
       'the image built by Build Image (label dockwright.e2e.run)',
       async () => {
         const title = await quickInputTitle(page);
@@ -250,22 +259,26 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
           await page.keyboard.press('Enter');
         }
         const ids = imagesOfRun();
-        return ids.length > 0 ? ids : undefined;
+        if (ids.length > 0) return { image: ids[0] };
+        if (await failure.isVisible()) return { failed: plain(await failure.innerText()) };
+        return undefined;
       },
       TIMEOUT.build,
     );
     t.diagnostic(`Build Image asked: ${asked.join(' | ') || 'nothing after the tag'}`);
+    if ('failed' in outcome) assert.fail(`Build Image reported a failure:\n${outcome.failed}`);
+    const image = outcome.image;
     assert.ok(docker(['image', 'inspect', '--format', '{{json .RepoTags}}', image]).includes(tag), `the image is tagged ${tag}`);
     const history = docker(['history', '--no-trunc', '--human=false', '--format', '{{.CreatedBy}}\t{{.Size}}', image]).split('\n');
-    const runLayer = history.find((l) => l.includes('dd if=/dev/zero'));
-    assert.ok(runLayer, `docker history has the RUN layer:\n${history.join('\n')}`);
-    const bytes = Number(runLayer.split('\t').pop());
-    assert.ok(bytes > 300_000, `RUN layer size ${bytes}`);
-    // The size of the RUN layer shows in the editor (inlay hint on the line or a code lens above it).
+    const dataLayer = history.find((l) => l.includes(DATA_LAYER));
+    assert.ok(dataLayer, `docker history has the layer of ${DATA_LAYER}:\n${history.join('\n')}`);
+    const bytes = Number(dataLayer.split('\t').pop());
+    assert.ok(bytes >= BLOB_BYTES, `layer size ${bytes}`);
+    // The size of that layer shows in the editor (a code lens above the line, or an inlay hint on it).
     await until(
-      `a layer size of about ${bytes} bytes on the RUN line`,
+      `a layer size of about ${bytes} bytes on the ${DATA_LAYER} line`,
       async () => {
-        const texts = [await editorLine(page, 'dd if=/dev/zero').innerText(), ...(await activeEditor(page).locator('.codelens-decoration').allInnerTexts())];
+        const texts = [await editorLine(page, DATA_LAYER).innerText(), ...(await activeEditor(page).locator('.codelens-decoration').allInnerTexts())];
         return texts.some((s) => sizesIn(s).some((v) => Math.abs(v - bytes) / bytes < 0.06));
       },
       TIMEOUT.build,
@@ -278,33 +291,33 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
     if (!inspect) return t.skip('the packaged extension has no "Inspect Image" command yet (client/src/commands/, issue 7)');
     const noEngine = needEngine();
     if (noEngine) return t.skip(noEngine);
-    // Independent of the build step: make the image with the CLI (BuildKit, no network).
+    // Independent of the build step: make the image with the CLI (BuildKit).
     const tag = `dockwright-e2e-inspect:${RUN_ID}`;
     run(DOCKER, ['build', '--network=none', '-q', '-t', tag, join(session.workspace, 'build')], { env: { DOCKER_BUILDKIT: '1' }, timeoutMs: 300_000 });
-    const runLayer = docker(['history', '--no-trunc', '--human=false', '--format', '{{.CreatedBy}}\t{{.Size}}', tag]).split('\n').find((l) => l.includes('dd if=/dev/zero'));
-    assert.ok(runLayer, 'docker history has the RUN layer');
-    const bytes = Number(runLayer.split('\t').pop());
+    const dataLayer = docker(['history', '--no-trunc', '--human=false', '--format', '{{.CreatedBy}}\t{{.Size}}', tag]).split('\n').find((l) => l.includes(DATA_LAYER));
+    assert.ok(dataLayer, `docker history has the layer of ${DATA_LAYER}`);
+    const bytes = Number(dataLayer.split('\t').pop());
     await openFile(page, 'build/Dockerfile');
     await runCommand(page, inspect);
     // The picker lists the last builds and every local image: narrow it to this image's tag.
     await quickPick(page, tag, tag);
-    // A webview (nested frames) or a virtual document: look for the RUN layer's created_by in either.
+    // A webview (nested frames) or a virtual document: look for the layer's created_by in either.
     const view = await until(
       'the inspect view with the layers of the image',
       async () => {
         for (const frame of page.frames()) {
           if (frame === page.mainFrame()) continue;
           const body = plain(await frame.locator('body').innerText({ timeout: 1000 }).catch(() => ''));
-          if (body.includes('dd if=/dev/zero') && /layers/i.test(body)) return body;
+          if (body.includes(DATA_LAYER) && /layers/i.test(body)) return body;
         }
         const doc = plain(await activeEditor(page).locator('.view-lines').innerText({ timeout: 1000 }).catch(() => ''));
-        return doc.includes('dd if=/dev/zero') && /layers/i.test(doc) ? doc : undefined;
+        return doc.includes(DATA_LAYER) && /layers/i.test(doc) ? doc : undefined;
       },
       TIMEOUT.server,
     );
-    assert.ok(view.includes(tag), `the view names the image ${tag}`);
+    assert.ok(view.includes(tag), `the view names the image ${tag}:\n${view}`);
     assert.match(view, /\/app\/hello\.sh/, 'the view shows the CMD');
-    const runRow = view.split('\n').find((l) => l.includes('dd if=/dev/zero')) ?? '';
-    assert.ok(sizesIn(view).some((v) => Math.abs(v - bytes) / bytes < 0.06), `the layers table shows the RUN layer's size (${bytes} bytes); its row: ${runRow}`);
+    const row = view.split('\n').find((l) => l.includes(DATA_LAYER)) ?? '';
+    assert.ok(sizesIn(view).some((v) => Math.abs(v - bytes) / bytes < 0.06), `the layers table shows the size of ${DATA_LAYER} (${bytes} bytes); its row: ${row}`);
   });
 });

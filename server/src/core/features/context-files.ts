@@ -166,10 +166,22 @@ export function createContextFiles(data: ContextFilesData): ContextFiles {
     const [lo, hi] = rangeOf(normalizeSource(path));
     return hi > lo;
   };
+  /** `largest` is O(matched files): remember the longest answer (the hover asks on every request). */
+  const memoLargest = (compute: (count: number) => ContextFileEntry[]) => {
+    let memo: ContextFileEntry[] | undefined;
+    let memoCount = 0;
+    return (count: number): readonly ContextFileEntry[] => {
+      if (!memo || count > memoCount) {
+        memoCount = Math.max(count, 5);
+        memo = compute(memoCount);
+      }
+      return memo.slice(0, count);
+    };
+  };
   const rangeMatch = (lo: number, hi: number): ContextMatch => ({
     files: hi - lo,
     bytes: bytesIn(lo, hi),
-    largest: (count) => topBySize(lo, hi, undefined, count),
+    largest: memoLargest((count) => topBySize(lo, hi, undefined, count)),
   });
   const topBySize = (lo: number, hi: number, indexes: readonly number[] | undefined, count: number): ContextFileEntry[] => {
     const best: number[] = [];
@@ -219,7 +231,7 @@ export function createContextFiles(data: ContextFilesData): ContextFiles {
           bytes += data.sizes[i] ?? 0;
         }
       }
-      result = { files: indexes.length, bytes, largest: (count) => topBySize(0, 0, indexes, count) };
+      result = { files: indexes.length, bytes, largest: memoLargest((count) => topBySize(0, 0, indexes, count)) };
     }
     if (matchCache.size > 200) matchCache.clear();
     matchCache.set(src, result);

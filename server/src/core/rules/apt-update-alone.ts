@@ -8,7 +8,7 @@ import { scriptsOf, type InstructionScript } from '../shell/index';
 import type { ShCommand } from '../shell/types';
 import { packageCommand } from '../semantic/packages';
 import { defineRule, type Fix, type RuleContext } from './types';
-import { fix, wholeLines } from './util';
+import { fix, lineNumberAt, wholeLines } from './util';
 
 const APT = new Set(['apt-get', 'apt', 'aptitude']);
 
@@ -57,7 +57,7 @@ export default defineRule({
         if (!update || cmds.some((c) => INSTALLS.has(c.action))) return;
         const next = findInstall(ctx, runs.slice(i + 1), stage);
         if (!next) return;
-        const line = ctx.ast.lineStarts.filter((s) => s <= next.ins.range.start).length;
+        const line = lineNumberAt(ctx.ast, next.ins.range.start);
         const where = next.stage === stage ? `on line ${line}` : `on line ${line} (stage ${next.stage.nameRaw ?? next.stage.index})`;
         const f = next.stage === stage ? mergeFix(ctx, run, update, next) : undefined;
         ctx.report(

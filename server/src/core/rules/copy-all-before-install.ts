@@ -11,7 +11,7 @@ import { packageCommand } from '../semantic/packages';
 import { hasWildcard } from '../features/context-files';
 import { defineRule, type ContextFiles, type Fix, type RuleContext } from './types';
 import { CACHE_DIRS, contextCopy, contextPathFor, dependencySteps, workdirs, type ContextCopy, type DependencyStep, type Manifest } from './cache-helpers';
-import { cleanPath, fix, hasCacheMountOn, inCase, indentationAt, lineBreakOf, wholeLines } from './util';
+import { cleanPath, fix, hasCacheMountOn, inCase, indentationAt, lineBreakOf, lineNumberAt, wholeLines } from './util';
 
 export default defineRule({
   meta: {
@@ -161,7 +161,7 @@ function list(names: readonly string[]): string {
 
 function report(ctx: RuleContext, stage: Stage, c: ContextCopy, step: DependencyStep, hit: Hit, copies: readonly ContextCopy[]): void {
   const src = c.sources.find((s) => cleanPath(s.value.replace(/^\/+/, '')) === hit.source || (hit.source === '.' && s.value === '*')) ?? c.sources[0];
-  const line = ctx.ast.lineStarts.findIndex((start, i) => start <= step.ins.range.start && (ctx.ast.lineStarts[i + 1] ?? Infinity) > step.ins.range.start) + 1;
+  const line = lineNumberAt(ctx.ast, step.ins.range.start);
   const what = hit.source === '.' ? 'the whole build context' : `the whole ${hit.source} folder`;
   const manifests = manifestSources(step, hit.ctxDir, ctx.context?.files);
   const names = list(manifests.names);

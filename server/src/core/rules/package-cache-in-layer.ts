@@ -123,10 +123,20 @@ function stageWriters(model: SemanticModel, stage: Stage): Writer[] {
     for (const script of scriptsOf(model, ins)) {
       if (script.dialect === 'skip') continue;
       const cmds = script.script.commands;
+      // Per tool: the index of the script's last command that cleans its cache (-1: none), found once.
+      const lastClean = new Map<Tool, number>();
       cmds.forEach((cmd, i) => {
         const w = writer(ins, cmd);
         if (!w) return;
-        if (cleansUp(w.tool, cmds.slice(i + 1), model, ins)) return;
+        if (cleanedByScope(w.tool, model, ins)) return;
+        let last = lastClean.get(w.tool);
+        if (last === undefined) {
+          last = -1;
+          for (let j = cmds.length - 1; j >= 0 && last === -1; j--) if (cleans(w.tool, cmds[j])) last = j;
+          lastClean.set(w.tool, last);
+        }
+        // The same RUN removes the cache after the writer (or the tool's own cleanup runs after it).
+        if (last > i) return;
         out.push(w);
       });
     }
@@ -188,25 +198,27 @@ const HOME_CACHES: Readonly<Record<Tool, readonly string[]>> = {
   uv: ['/root/.cache/uv'],
 };
 
-/** The same RUN removes the cache (or the tool's own cleanup runs after it). */
-function cleansUp(tool: Tool, rest: readonly ShCommand[], model: SemanticModel, ins: Instruction): boolean {
+/** Whether the RUN's environment keeps the tool's cache out of the layer (`UV_NO_CACHE`, `npm_config_cache`). */
+function cleanedByScope(tool: Tool, model: SemanticModel, ins: Instruction): boolean {
   const scope = model.scopeAt(ins);
   if (tool === 'uv' && (scope.get('UV_NO_CACHE')?.value ?? '') !== '') return true;
   if (tool === 'npm' && scope.has('npm_config_cache')) return true;
-  for (const c of rest) {
-    const eff = effectiveCommand(c);
-    const name = eff ? commandName(eff.name) : '';
-    const a = eff ? eff.args.map((w) => w.value) : [];
-    if (tool === 'npm' && name === 'npm' && a.includes('cache') && a.includes('clean')) return true;
-    if (tool === 'go' && name === 'go' && a[0] === 'clean' && a.some((x) => x === '-modcache' || x === '-cache')) return true;
-    if (tool === 'composer' && name === 'composer' && (a.includes('clear-cache') || a.includes('clearcache') || a.includes('cc'))) return true;
-    if (tool === 'uv' && name === 'uv' && a.includes('cache') && a.includes('clean')) return true;
-    const rm = rmTargets(c);
-    if (!rm?.recursive) continue;
-    const paths = rm.paths.map((p) => p.replace(/^(~|\$HOME|\$\{HOME\})(?=\/)/, '/root').replace(/\/\*$/, '').replace(/\/+$/, ''));
-    if (paths.some((p) => HOME_CACHES[tool].some((d) => p === d || p.startsWith(d + '/') || d.startsWith(p + '/')))) return true;
-  }
   return false;
+}
+
+/** Whether a command cleans the tool's cache: `npm cache clean`, `go clean -modcache`, `rm -rf` of the cache folder... */
+function cleans(tool: Tool, c: ShCommand): boolean {
+  const eff = effectiveCommand(c);
+  const name = eff ? commandName(eff.name) : '';
+  const a = eff ? eff.args.map((w) => w.value) : [];
+  if (tool === 'npm' && name === 'npm' && a.includes('cache') && a.includes('clean')) return true;
+  if (tool === 'go' && name === 'go' && a[0] === 'clean' && a.some((x) => x === '-modcache' || x === '-cache')) return true;
+  if (tool === 'composer' && name === 'composer' && (a.includes('clear-cache') || a.includes('clearcache') || a.includes('cc'))) return true;
+  if (tool === 'uv' && name === 'uv' && a.includes('cache') && a.includes('clean')) return true;
+  const rm = rmTargets(c);
+  if (!rm?.recursive) return false;
+  const paths = rm.paths.map((p) => p.replace(/^(~|\$HOME|\$\{HOME\})(?=\/)/, '/root').replace(/\/\*$/, '').replace(/\/+$/, ''));
+  return paths.some((p) => HOME_CACHES[tool].some((d) => p === d || p.startsWith(d + '/') || d.startsWith(p + '/')));
 }
 
 interface Mount {

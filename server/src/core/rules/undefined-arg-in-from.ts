@@ -1,6 +1,6 @@
 /** UndefinedArgInFrom: BuildKit's check that FROM only uses ARGs declared before the first FROM. */
 import { PLATFORM_ARGS } from '../semantic/builtins';
-import type { VarRef } from '../semantic/model';
+import type { VarDecl, VarRef } from '../semantic/model';
 import { defineRule } from './types';
 import { nearMiss } from './util';
 
@@ -31,11 +31,17 @@ export default defineRule({
       if (list) list.push(ref);
       else byFrom.set(key, [ref]);
     }
+    // The first stage ARG of each name (for the message), looked up once.
+    let stageArgs: Map<string, VarDecl> | undefined;
     for (const refs of byFrom.values()) {
       const first = refs[0];
       const guess = nearMiss(first.name, declared);
       const where = isPlatformRef(first) ? '--platform' : 'FROM';
-      const inStage = ctx.model.decls.find((d) => d.kind === 'ARG' && d.stage !== undefined && d.name === first.name && d.instruction);
+      if (!stageArgs) {
+        stageArgs = new Map();
+        for (const d of ctx.model.decls) if (d.kind === 'ARG' && d.stage !== undefined && d.instruction && !stageArgs.has(d.name)) stageArgs.set(d.name, d);
+      }
+      const inStage = stageArgs.get(first.name);
       const message = guess
         ? `${where} uses ARG '${first.name}', which is not declared before the first FROM: did you mean ${guess}?`
         : inStage
