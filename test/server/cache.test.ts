@@ -101,7 +101,9 @@ test('scan, rules, layer hover, .dockerignore code action applied and watched, c
   assert.match(content, /^\.git$/m);
   assert.match(content, /^node_modules$/m);
   writeFileSync(join(root, '.dockerignore'), content);
-  // The watcher sees the new file, the context is scanned again, the warning goes away.
+  // The editor's file watcher reports the new file (VS Code does; the server's own fs.watch is the fallback),
+  // the context is scanned again with the new rules, and the warning goes away.
+  await c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ignoreUri, type: 1 }] });
   await c.waitForDiagnostics(uri, (d) => !codes(d).includes('ContextNotIgnored'), 20_000);
 
   // Cache map: the lockfile busts the install's COPY; src/ files are read by both Dockerfiles.

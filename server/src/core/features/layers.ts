@@ -122,7 +122,7 @@ function cacheKeyParts(analysis: Analysis, ins: Instruction, ctx: LayerHoverCont
       if (base?.stage) parts.push(`the result of ${stageName(base.stage)}`);
       else if (base?.scratch) parts.push('nothing: `scratch` is empty');
       else if (base?.image?.digest) parts.push(`the pinned digest ${code(base.image.digest.slice(0, 19) + '…')}`);
-      else parts.push('the digest the tag resolves to (it is looked up again with `--pull`, so the base can change under the same text)');
+      else parts.push('the image the tag resolves to (the local copy, or the registry\'s with `--pull`): a new image under the same tag re-runs the whole stage; a digest pins it');
       break;
     }
     case 'RUN': {
