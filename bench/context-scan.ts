@@ -94,8 +94,10 @@ async function main(): Promise<void> {
     const syncMs = performance.now() - t;
     const files = filesOf(sync);
     console.log(`\nsync scan (CLI):   ${sync.paths.length.toLocaleString('en-US')} files, ${(files.totalBytes / 1e6).toFixed(1)} MB in ${ms(syncMs)}${sync.truncated ? ` (truncated: ${sync.truncated.reason})` : ''}`);
-    const asyncRun = await withLoopMonitor(() => scanContext(root, rules));
-    console.log(`async scan (server): ${asyncRun.result?.paths.length.toLocaleString('en-US')} files in ${ms(asyncRun.elapsed)}; longest event-loop gap during it ${ms(asyncRun.maxGap)}`);
+    for (const fsMode of ['adaptive', 'async'] as const) {
+      const run = await withLoopMonitor(() => scanContext(root, rules, { fsMode }));
+      console.log(`${fsMode} scan (server${fsMode === 'adaptive' ? ', default' : ''}): ${run.result?.paths.length.toLocaleString('en-US')} files in ${ms(run.elapsed)}; longest event-loop gap during it ${ms(run.maxGap)}`);
+    }
     t = performance.now();
     const heavy = files.heavyDirs();
     const all = files.match('.');

@@ -183,9 +183,16 @@ test('cancel stops a long build within seconds and leaves no process behind', as
         if (echoed.test(seen)) started();
       },
     });
-    await Promise.race([running, build]);
-    assert.ok(pid, 'docker started');
-    assert.ok(processesMatching(sleep).length > 0, 'the RUN step is running');
+    try {
+      await Promise.race([running, build]);
+      assert.ok(pid, 'docker started');
+      // The step's output can arrive a moment before its `sleep` is exec'd.
+      assert.ok(await waitFor(() => processesMatching(sleep).length > 0, 5000), 'the RUN step is running');
+    } catch (e) {
+      controller.abort();
+      await build;
+      throw e;
+    }
     const t0 = Date.now();
     controller.abort();
     const r = await build;

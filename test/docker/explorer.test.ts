@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runBuild } from '../../server/src/host/docker/build';
-import { spawnDocker } from '../../server/src/host/docker/cli';
 import { analyzeImageArchive, type ArchiveReport } from '../../server/src/host/docker/image-archive';
 import { exploreImage, type WorkerMessage } from '../../server/src/host/docker/layer-worker';
 import { readTar } from '../../server/src/host/docker/tar';
@@ -208,5 +207,18 @@ test('the worker runs in a child process and reports progress and the result ove
       return false;
     }
   }), false);
-  void spawnDocker;
+});
+
+test('identical layers (stored once, the second a symlink in the archive) are both applied', async (t) => {
+  if (!(await dockerReady(t))) return;
+  const ctx = makeContext({ Dockerfile: `FROM ${BASE_IMAGE}\nCOPY a.bin /a.bin\nCOPY a.bin /a.bin\n`, 'a.bin': Buffer.alloc(200_000, 'ab') });
+  const tag = uniqueTag('twins');
+  const r = await runBuild({ dockerPath: DOCKER, builder: 'buildkit', dockerfile: join(ctx, 'Dockerfile'), context: ctx, tag, network: 'none' });
+  assert.ok(r.ok, JSON.stringify(r));
+  const report = await exploreImage({ dockerPath: DOCKER, image: tag });
+  assert.equal(report.layers.length, 3);
+  assert.equal(report.layerInfo[1].diffId, report.layerInfo[2].diffId);
+  assert.equal(report.wastedBytes, 200_000);
+  assert.deepEqual(report.offenders.map((o) => [o.path, o.wastedBytes, o.removed]), [['a.bin', 200_000, false]]);
+  assert.deepEqual([report.layers[2].changed.count, report.layers[2].added.count], [1, 0]);
 });

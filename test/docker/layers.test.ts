@@ -158,7 +158,7 @@ test('through the language server: code lenses show each layer size on its instr
     assert.ok(h, `history entry for line ${l.range.start.line}`);
     assert.ok(l.command.title.startsWith(`${formatBytes(h.size)} layer`), `${l.command.title} vs ${h.size}`);
     assert.equal(l.command.command, 'dockwright.inspectImage');
-    assert.deepEqual(l.command.arguments, [{ image: imageId, dockerfile: uri }]);
+    assert.deepEqual(l.command.arguments, [{ image: imageId, dockerfile: uri, label: tag }]);
   }
   // An edit above moves the lenses with their instructions.
   await c.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a comment\n' }]);

@@ -102,10 +102,12 @@ test('bounds: file count and time budget stop the walk and say so', () => {
 test('the asynchronous walk finds what the synchronous one finds', async () => {
   const root = writeContext(TREE);
   const rules = ignoreRules('node_modules\n*.log\n');
-  const a = await scanContext(root, rules, { sliceMs: 0, statConcurrency: 3 });
   const s = scanContextSync(root, rules);
-  assert.deepEqual(a?.paths, s.paths);
-  assert.deepEqual(a?.sizes, s.sizes);
+  for (const fsMode of ['adaptive', 'async'] as const) {
+    const a = await scanContext(root, rules, { sliceMs: 0, statConcurrency: 3, fsMode });
+    assert.deepEqual(a?.paths, s.paths, fsMode);
+    assert.deepEqual(a?.sizes, s.sizes, fsMode);
+  }
   assert.equal(await scanContext(root, rules, {}, () => true), undefined, 'cancelled');
 });
 

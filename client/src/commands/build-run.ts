@@ -54,6 +54,13 @@ function logPath(context: vscode.ExtensionContext): string | undefined {
   }
 }
 
+/** Builds running now: stopped when the extension is deactivated, so no docker build outlives the window. */
+const active = new Set<AbortController>();
+
+export function abortAllBuilds(): void {
+  for (const c of active) c.abort();
+}
+
 /**
  * Runs a build. `write` receives the output for the view (capped); the full output goes to a log file.
  * Throws a `DockerError` when the engine cannot be asked at all; otherwise resolves with the outcome.
@@ -72,6 +79,11 @@ export async function executeBuild(
   stream?.on('error', () => undefined);
   const view = new CappedOutput(settings.outputLimitBytes, write, file);
   const started = new Date();
+  const local = new AbortController();
+  const onAbort = () => local.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) local.abort();
+  active.add(local);
   const result = await runBuild(
     {
       dockerPath: settings.dockerPath,
@@ -87,7 +99,7 @@ export async function executeBuild(
       label: settings.labelImages,
     },
     {
-      signal,
+      signal: local.signal,
       onStart: (args) => {
         const line = `> ${[settings.dockerPath, ...args].map(quoteForDisplay).join(' ')}\n` + `  (builder: ${engine.builder}, engine ${engine.serverVersion} ${engine.os}/${engine.arch})\n\n`;
         view.write(line);
@@ -100,6 +112,8 @@ export async function executeBuild(
       onProgress,
     },
   );
+  active.delete(local);
+  signal.removeEventListener('abort', onAbort);
   const tail = view.summary();
   if (tail) write(tail);
   stream?.end();

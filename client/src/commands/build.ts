@@ -234,8 +234,8 @@ export async function buildImage(deps: DockerDeps, arg?: unknown): Promise<void>
     const seconds = (r.durationMs / 1000).toFixed(1);
     const size = await imageSize(deps, r.imageId);
     const choice = await vscode.window.showInformationMessage(`Built ${spec.tag ?? r.imageId.slice(7, 19)}${size ? ` (${size})` : ''} in ${seconds} s.`, 'Inspect', 'Explore Layers', 'Show Output');
-    if (choice === 'Inspect') await vscode.commands.executeCommand('dockwright.inspectImage', { image: image?.id ?? r.imageId, dockerfile: uri.toString() });
-    else if (choice === 'Explore Layers') await vscode.commands.executeCommand('dockwright.exploreLayers', { image: image?.id ?? r.imageId, dockerfile: uri.toString() });
+    if (choice === 'Inspect') await vscode.commands.executeCommand('dockwright.inspectImage', { image: image?.id ?? r.imageId, dockerfile: uri.toString(), label: spec.tag });
+    else if (choice === 'Explore Layers') await vscode.commands.executeCommand('dockwright.exploreLayers', { image: image?.id ?? r.imageId, dockerfile: uri.toString(), label: spec.tag });
     else if (choice === 'Show Output') out.show(true);
     return;
   }

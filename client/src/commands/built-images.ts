@@ -4,7 +4,7 @@
 // carrying Dockwright's label for that file is used. Runs docker only in trusted workspaces; a missing or
 // stopped engine is not an error here (nothing is shown, it is retried later).
 import * as vscode from 'vscode';
-import { DOCKERFILE_LABEL, dockerfileLabelValue } from '../../../server/src/host/docker/build';
+import { dockerfileLabelValue } from '../../../server/src/host/docker/build';
 import { DockerError } from '../../../server/src/host/docker/cli';
 import { imageLayers, imagesBuiltFrom, recordedTarget, type ImageLayers } from '../../../server/src/host/docker/images';
 import type { ServerController } from '../serverController';
@@ -152,4 +152,3 @@ export class BuiltImages implements vscode.Disposable {
   }
 }
 
-export { DOCKERFILE_LABEL };

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ServerController } from '../serverController';
 import { buildImage, BUILD_COMMAND } from './build';
 import { registerBuildTasks } from './build-task';
+import { abortAllBuilds } from './build-run';
 import { BuiltImages } from './built-images';
 import { EngineProbe, guarded, type DockerDeps } from './docker-env';
 import { INSPECT_COMMAND, inspectImageCommand } from './inspect';
@@ -18,6 +19,7 @@ export function registerDockerCommands(context: vscode.ExtensionContext, control
   const engine = new EngineProbe();
   const deps: DockerDeps = { context, controller, log, buildOutput, diagnostics, images, engine };
   const disposables: vscode.Disposable[] = [
+    { dispose: abortAllBuilds },
     buildOutput,
     diagnostics,
     images,

@@ -18,14 +18,16 @@ export interface ImageChoice {
   readonly image: string;
   /** The Dockerfile that made it, when known. */
   readonly dockerfile?: vscode.Uri;
+  /** How to name it to the user (the tag), when `image` is an id. */
+  readonly label?: string;
 }
 
-/** `{ image, dockerfile }` from a lens or another command, if that is what the argument is. */
+/** `{ image, dockerfile?, label? }` from a lens or another command, if that is what the argument is. */
 export function imageArg(arg: unknown): ImageChoice | undefined {
   if (!arg || typeof arg !== 'object' || uriArg(arg)) return undefined;
-  const a = arg as { image?: unknown; dockerfile?: unknown };
+  const a = arg as { image?: unknown; dockerfile?: unknown; label?: unknown };
   if (typeof a.image !== 'string' || !a.image) return undefined;
-  return { image: a.image, dockerfile: typeof a.dockerfile === 'string' ? vscode.Uri.parse(a.dockerfile) : undefined };
+  return { image: a.image, dockerfile: typeof a.dockerfile === 'string' ? vscode.Uri.parse(a.dockerfile) : undefined, label: typeof a.label === 'string' ? a.label : undefined };
 }
 
 /** Asks which image: the last builds first, then every local image. */
@@ -34,7 +36,7 @@ export async function pickImage(deps: DockerDeps, title: string, arg: unknown): 
   if (given) return given;
   const from = uriArg(arg);
   const recordFor = from ? deps.images.get(from) : undefined;
-  if (recordFor) return { image: recordFor.id, dockerfile: from };
+  if (recordFor) return { image: recordFor.id, dockerfile: from, label: recordFor.tag };
   const quickPick = vscode.window.createQuickPick<vscode.QuickPickItem & { choice?: ImageChoice }>();
   quickPick.title = title;
   quickPick.placeholder = 'Pick an image (the last ones built come first)';
@@ -43,7 +45,7 @@ export async function pickImage(deps: DockerDeps, title: string, arg: unknown): 
     label: `$(history) ${r.tag ?? shortId(r.id)}`,
     description: `built ${new Date(r.built).toLocaleString()}`,
     detail: `from ${vscode.workspace.asRelativePath(vscode.Uri.parse(r.uri))}`,
-    choice: { image: r.id, dockerfile: vscode.Uri.parse(r.uri) },
+    choice: { image: r.id, dockerfile: vscode.Uri.parse(r.uri), label: r.tag },
   }));
   quickPick.items = recent;
   quickPick.show();
@@ -111,7 +113,7 @@ export async function inspectImageCommand(deps: DockerDeps, arg?: unknown): Prom
   const layers = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${choice.image}` }, () => imageLayers(choice.image, runOptions(dockerSettings())));
   const dockerfile = dockerfileOf(deps, choice, layers);
   const { rows } = await layerRows(deps, layers, dockerfile);
-  const title = choice.image.startsWith('sha256:') ? (layers.inspect.RepoTags?.[0] ?? shortId(choice.image)) : choice.image;
+  const title = choice.image.startsWith('sha256:') ? (choice.label ?? layers.inspect.RepoTags?.[0] ?? shortId(choice.image)) : choice.image;
   const panel = vscode.window.createWebviewPanel('dockwright.inspectImage', `Image: ${title}`, vscode.ViewColumn.Beside, {
     enableScripts: true,
     enableCommandUris: false,

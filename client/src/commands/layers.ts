@@ -11,7 +11,7 @@ import type { ArchiveReport } from '../../../server/src/host/docker/image-archiv
 import { imageLayers } from '../../../server/src/host/docker/images';
 import { exploreImage, type ExploreRequest, type WorkerMessage } from '../../../server/src/host/docker/layer-worker';
 import type { LayerStats, Offender } from '../../../server/src/host/docker/waste';
-import { dockerSettings, requireTrust, runOptions, showFault, type DockerDeps } from './docker-env';
+import { dockerSettings, guarded, requireTrust, runOptions, shortId, type DockerDeps } from './docker-env';
 import { dockerfileOf, layerRows, pickImage, type ImageChoice } from './inspect';
 
 export const EXPLORE_COMMAND = 'dockwright.exploreLayers';
@@ -201,15 +201,16 @@ export function registerLayerExplorer(deps: DockerDeps): vscode.Disposable[] {
     const choice: ImageChoice | undefined = await pickImage(deps, 'Explore Image Layers', arg);
     if (!choice) return;
     running?.abort();
+    const name = choice.label ?? (choice.image.startsWith('sha256:') ? shortId(choice.image) : choice.image);
     const controller = new AbortController();
     running = controller;
-    tree.set(undefined, { kind: 'message', text: `Reading the layers of ${choice.image}…`, icon: 'loading~spin' });
+    tree.set(undefined, { kind: 'message', text: `Reading the layers of ${name}…`, icon: 'loading~spin' });
     await vscode.commands.executeCommand(`${VIEW_ID}.focus`).then(undefined, () => undefined);
     const started = Date.now();
     const settings = dockerSettings();
     try {
       const { report } = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Reading the layers of ${choice.image}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `Reading the layers of ${name}`, cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           let lastPct = 0;
@@ -240,12 +241,11 @@ export function registerLayerExplorer(deps: DockerDeps): vscode.Disposable[] {
       } catch (e) {
         deps.log.debug(`Layer lines unknown: ${e instanceof Error ? e.message : String(e)}`);
       }
-      tree.set({ image: choice.image, report, dockerfile, lines, durationMs: Date.now() - started });
+      tree.set({ image: name, report, dockerfile, lines, durationMs: Date.now() - started });
       view.message = undefined;
     } catch (e) {
       if (running === controller) tree.set(undefined);
-      if (e instanceof DockerError) await showFault(deps, e.fault, 'Explore Image Layers');
-      else throw e;
+      throw e;
     } finally {
       if (running === controller) running = undefined;
     }
@@ -253,7 +253,7 @@ export function registerLayerExplorer(deps: DockerDeps): vscode.Disposable[] {
 
   return [
     view,
-    vscode.commands.registerCommand(EXPLORE_COMMAND, explore),
+    vscode.commands.registerCommand(EXPLORE_COMMAND, guarded(deps, 'Explore Image Layers', explore)),
     vscode.commands.registerCommand(REVEAL_COMMAND, async (uri: vscode.Uri, line: number) => {
       const editor = await vscode.window.showTextDocument(uri);
       const pos = new vscode.Position(Math.min(line, editor.document.lineCount - 1), 0);

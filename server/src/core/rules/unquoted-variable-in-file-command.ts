@@ -28,7 +28,9 @@ export default defineRule({
       const scope = ctx.model.scopeAt(rs.ins);
       const assigned = new Set(entry.script.commands.flatMap((c) => c.assignments.map((a) => a.raw.replace(/\+?=.*$/s, '').replace(/\[.*$/, ''))));
       for (const c of entry.script.commands) {
-        for (const a of c.args) if (commandName(c.name) === 'read' || commandName(c.name) === 'export') assigned.add(a.value.replace(/=.*$/s, ''));
+        if (c.args.length === 0) continue;
+        const name = commandName(c.name);
+        if (name === 'read' || name === 'export') for (const a of c.args) assigned.add(a.value.replace(/=.*$/s, ''));
       }
       const safe = (name: string): boolean => {
         if (assigned.has(name)) return false;

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { classifyFailure, DockerError, killTree, spawnDocker, spawnFault, type Builder, type DockerFault } from './cli';
+import { classifyFailure, killTree, spawnDocker, spawnFault, type Builder, type DockerFault } from './cli';
 import { BuildOutputParser, type BuildFailure, type BuildProgress } from './progress';
 
 /** Label put on images built by Dockwright: a hash of the Dockerfile's path, to find them again. */
@@ -162,9 +162,4 @@ export function runBuild(req: BuildRequest, hooks: BuildHooks = {}): Promise<Bui
       resolveResult({ ok: false, cancelled, failure, fault, exitCode: code, durationMs });
     });
   });
-}
-
-/** Throws the fault of a failed build as a `DockerError` (for callers that prefer exceptions). */
-export function throwIfFault(r: BuildResult): void {
-  if (!r.ok && r.fault) throw new DockerError(r.fault);
 }

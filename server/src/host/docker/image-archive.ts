@@ -179,20 +179,22 @@ export async function analyzeImageArchive(source: AsyncIterable<Buffer>, options
   const diffIds = ((config as { rootfs?: { diff_ids?: string[] } } | undefined)?.rootfs?.diff_ids ?? []) as string[];
   const calc = new WasteCalculator(options);
   const layerInfo: ArchiveLayerInfo[] = [];
-  const uses = new Map<string, number>();
-  for (const path of manifest.layers) uses.set(path, (uses.get(path) ?? 0) + 1);
-  manifest.layers.forEach((path, i) => {
-    let entries = layers.get(path);
+  // Resolve each listed path to the entry that holds the file list (legacy paths may be symlinks to a blob, or
+  // to another layer's tar when two layers are identical), and count the uses of each.
+  const resolved = manifest.layers.map((path) => {
     let p = path;
-    for (let hops = 0; !entries && hops < 8 && links.has(p); hops++) {
-      p = links.get(p)!;
-      entries = layers.get(p);
-    }
-    if (!entries) throw new TarFormatError(`layer ${path} is missing from the archive`);
-    calc.addLayer(entries);
-    // Free the list as soon as it has been applied for the last time (an archive may repeat a layer).
-    const left = uses.get(path)! - 1;
-    uses.set(path, left);
+    for (let hops = 0; !layers.has(p) && hops < 8 && links.has(p); hops++) p = links.get(p)!;
+    if (!layers.has(p)) throw new TarFormatError(`layer ${path} is missing from the archive`);
+    return p;
+  });
+  const uses = new Map<string, number>();
+  for (const p of resolved) uses.set(p, (uses.get(p) ?? 0) + 1);
+  manifest.layers.forEach((path, i) => {
+    const p = resolved[i];
+    calc.addLayer(layers.get(p)!);
+    // Free the list once it has been applied for the last time.
+    const left = uses.get(p)! - 1;
+    uses.set(p, left);
     if (left === 0) layers.delete(p);
     layerInfo.push({ path, diffId: diffIds[i], createdBy: history[i]?.createdBy });
   });

@@ -6,7 +6,6 @@
  * Must not: depend on VS Code; change anything in the engine.
  */
 import { parseHistoryJsonLines, type HistoryEntry } from '../../core/features/layer-map';
-import { parseSize } from '../../core/features/layer-map';
 import { classifyFailure, docker, DockerError, runDocker, type DockerRunOptions } from './cli';
 import { DOCKERFILE_LABEL, dockerfileLabelValue, TARGET_LABEL } from './build';
 
@@ -116,4 +115,3 @@ export function recordedTarget(inspect: ImageInspect): string | undefined {
   return inspect.Config?.Labels?.[TARGET_LABEL] || undefined;
 }
 
-export { parseSize };

@@ -71,7 +71,12 @@ export async function exploreImage(req: ExploreRequest, onProgress?: (bytes: num
     if (result.status === 'fulfilled') return result.value;
     const exitCode = code.status === 'fulfilled' ? code.value : null;
     if (exitCode !== 0) throw new DockerError(classifyFailure(stderr, `Saving ${req.image}`));
-    throw result.reason;
+    if (result.reason instanceof DockerError) throw result.reason;
+    throw new DockerError({
+      kind: 'failed',
+      message: `The image archive of ${req.image} could not be read: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`,
+      nextStep: 'Please report it with the output of "docker save <image> | tar -tv | head -50".',
+    });
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await killTree(child, 500);

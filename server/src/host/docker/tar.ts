@@ -310,14 +310,6 @@ export class TarScanner {
   }
 }
 
-/** Consumes an iterator to its end (so that everything before it in a pipeline is read). */
-export async function drain(it: AsyncIterator<unknown>): Promise<void> {
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return;
-  }
-}
-
 /**
  * The bytes of a layer blob, decompressed when it is gzip (detected by its magic bytes, not by its name).
  * zstd layers are reported as unsupported.

@@ -102,7 +102,7 @@ export function layerCodeLenses(store: DocumentStore, uri: string): CodeLens[] {
       command: {
         title: `${formatBytes(e.entry.size)} layer (${name}${note})`,
         command: INSPECT_COMMAND,
-        arguments: [{ image: m.params.image.id, dockerfile: uri }],
+        arguments: [{ image: m.params.image.id, dockerfile: uri, label: name }],
       },
     });
   }
