@@ -20,6 +20,8 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/dist/server.js' },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The layer explorer reads `docker save` in a child process, off the extension host's main path.
+  { ...common, entryPoints: ['server/src/host/docker/layer-worker.ts'], outfile: 'server/dist/layer-worker.js' },
 ];
 
 if (watch) {

@@ -53,7 +53,7 @@ fi
 
 pid="$(pidof_file "$state/start.pid")"
 if alive "$pid"; then
-  say "already running (pid $pid): $(cat "$state/url" 2>/dev/null)"
+  say "already running (pid $pid): $(cat "$state/url" 2>/dev/null || echo 'still starting')"
   say "stop it with: bash scripts/start.sh stop"
   exit 1
 fi

@@ -274,15 +274,28 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
     assert.ok(dataLayer, `docker history has the layer of ${DATA_LAYER}:\n${history.join('\n')}`);
     const bytes = Number(dataLayer.split('\t').pop());
     assert.ok(bytes >= BLOB_BYTES, `layer size ${bytes}`);
-    // The size of that layer shows in the editor (a code lens above the line, or an inlay hint on it).
-    await until(
+    // The size of that layer shows in the editor: a code lens right above its line (or an inlay hint on it).
+    const near = (s: string) => sizesIn(s).some((v) => Math.abs(v - bytes) / bytes < 0.06);
+    const line = editorLine(page, DATA_LAYER);
+    const where = await until(
       `a layer size of about ${bytes} bytes on the ${DATA_LAYER} line`,
       async () => {
-        const texts = [await editorLine(page, DATA_LAYER).innerText(), ...(await activeEditor(page).locator('.codelens-decoration').allInnerTexts())];
-        return texts.some((s) => sizesIn(s).some((v) => Math.abs(v - bytes) / bytes < 0.06));
+        if (near(await line.innerText())) return 'inlay hint';
+        const lenses = activeEditor(page).locator('.codelens-decoration');
+        for (let i = 0; i < (await lenses.count()); i++) {
+          const lens = lenses.nth(i);
+          if (!near(await lens.innerText())) continue;
+          const [l, b] = [await lens.boundingBox(), await line.boundingBox()];
+          if (!l || !b) continue;
+          // The lens belongs to the next line: it sits between the previous line and this one.
+          assert.ok(l.y < b.y && b.y - l.y < 2.5 * b.height, `the lens "${plain(await lens.innerText())}" is right above "${DATA_LAYER}" (lens y ${l.y}, line y ${b.y})`);
+          return `code lens "${plain(await lens.innerText())}"`;
+        }
+        return undefined;
       },
       TIMEOUT.build,
     );
+    t.diagnostic(`layer size shown as ${where}`);
   });
 
   step('Inspect Image renders the image', async (t) => {

@@ -16,7 +16,8 @@
  * Host code: file system access lives here, never in the core. Must not: block for longer than a slice.
  */
 import { existsSync, lstatSync, promises as fsp, readdirSync, readFileSync, statSync, watch, type Dirent, type FSWatcher } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
+import { homedir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import ignore from '@balena/dockerignore';
 import { componentPattern, contextDirectiveOf, createContextFiles, hasWildcard } from '../core/features/context-files';
@@ -581,7 +582,9 @@ export class ContextScanner {
     s.pending.clear();
     const t0 = performance.now();
     const run = (async () => {
-      if (!(await isDirectoryAsync(s.root))) {
+      // A Dockerfile at the file system root or in the home folder is a stray file, not a build context worth
+      // walking (docker would send all of it; we would spend the whole time budget).
+      if (!(await isDirectoryAsync(s.root)) || s.root === parse(s.root).root || s.root === homedir()) {
         if (generation === s.generation) {
           s.files = undefined;
           s.paths = [];
