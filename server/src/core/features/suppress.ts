@@ -3,24 +3,11 @@
  * `# dockwright global ignore=<id>` comment for the whole file (after the parser directives, which must
  * stay first).
  */
-import type { DockerfileAst, Instruction } from '../syntax/ast';
-import type { Finding, Fix } from '../rules/types';
+import type { DockerfileAst } from '../syntax/ast';
+import { instructionAt } from './selection';
 
-/** The top-level instruction whose text contains `offset`, by binary search. */
-export function instructionAt(ast: DockerfileAst, offset: number): Instruction | undefined {
-  const list = ast.instructions;
-  let lo = 0;
-  let hi = list.length - 1;
-  let found: Instruction | undefined;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].fullRange.start <= offset) {
-      found = list[mid];
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found && offset <= found.fullRange.end ? found : undefined;
-}
+export { instructionAt };
+import type { Finding, Fix } from '../rules/types';
 
 function lineStartOf(text: string, offset: number): number {
   const nl = text.lastIndexOf('\n', offset - 1);
