@@ -9,7 +9,13 @@ import { registerDockerCommands } from './commands/index';
 
 let controller: ServerController | undefined;
 
+/** Set by the bundle's first line (esbuild banner): when VS Code started evaluating the extension's code. */
+declare const __dwBundleStart: number | undefined;
+/** Evaluating the bundle's modules ends here (the entry module's body runs after its imports). */
+const bundleEvaluatedAt = performance.now();
+
 export function activate(context: vscode.ExtensionContext): void {
+  const activateStart = performance.now();
   const output = vscode.window.createOutputChannel('Dockwright', { log: true });
   const status = new ServerStatusItem();
   const ctl = new ServerController(context.asAbsolutePath('server/dist/server.js'), output, status, context.globalStorageUri.fsPath);
@@ -34,6 +40,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Not awaited: activation finishes immediately, the status item shows the progress.
   void ctl.start();
+  const loadMs = typeof __dwBundleStart === 'number' ? bundleEvaluatedAt - __dwBundleStart : undefined;
+  const activateMs = performance.now() - activateStart;
+  output.info(`Activated in ${activateMs.toFixed(1)} ms` + (loadMs !== undefined ? ` (code loaded in ${loadMs.toFixed(1)} ms before that)` : ''));
 }
 
 export async function deactivate(): Promise<void> {

@@ -12,7 +12,10 @@ import {
   CodeActionKind,
   DocumentDiagnosticReportKind,
   type DocumentDiagnosticReport,
+  type WorkspaceFolder,
+  StreamMessageReader,
 } from 'vscode-languageserver/node';
+import { keepStdoutForProtocol, SingleWriteMessageWriter } from './lsp/stream-writer';
 import { DocumentStore } from './lsp/documents';
 import { safe, safeNotify } from './lsp/safe';
 import { SettingsStore } from './lsp/settings';
@@ -30,11 +33,25 @@ const MODULES: readonly HandlerModule[] = [editingModule, navigationModule, imag
 
 const VERSION = '0.1.0';
 
-const connection = createConnection(ProposedFeatures.all);
+// Over --stdio each message goes out in one write (lsp/stream-writer.ts); IPC and sockets use the defaults.
+const stdio = process.argv.includes('--stdio');
+const connection = stdio
+  ? createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new SingleWriteMessageWriter(process.stdout))
+  : createConnection(ProposedFeatures.all);
+let shutdownReceived = false;
+if (stdio) {
+  keepStdoutForProtocol(connection);
+  // The editor went away (stdin closed): exit, as the library does for the streams it opens itself.
+  const exit = () => process.exit(shutdownReceived ? 0 : 1);
+  process.stdin.on('end', exit);
+  process.stdin.on('close', exit);
+}
 let settings!: SettingsStore;
 let store!: DocumentStore;
 let pullDiagnostics = false;
 let configurationPull = false;
+let folderChanges = false;
+const workspaceFolders: WorkspaceFolder[] = [];
 
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
@@ -49,7 +66,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   store = new DocumentStore(settings);
   if (init.workspaceTrusted === false) store.trusted = false;
   wireDocuments();
-  const ctx: ServerContext = { connection, store, settings, clientCapabilities: caps, workspaceFolders: params.workspaceFolders ?? [] };
+  // One array, kept up to date in place (workspace/didChangeWorkspaceFolders): modules read it when they need it.
+  workspaceFolders.push(...(params.workspaceFolders ?? []));
+  settings.setFolders(workspaceFolders.map((f) => f.uri));
+  folderChanges = Boolean(caps.workspace?.workspaceFolders);
+  const ctx: ServerContext = { connection, store, settings, clientCapabilities: caps, workspaceFolders };
   const moduleCaps = MODULES.map((m) => {
     m.register(ctx);
     return m.capabilities(caps);
@@ -59,6 +80,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       ...Object.assign({}, ...moduleCaps),
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND], resolveProvider: false },
+      ...(folderChanges ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
       ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
     },
     serverInfo: { name: 'dockwright', version: VERSION },
@@ -66,6 +88,19 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  if (folderChanges) {
+    connection.workspace.onDidChangeWorkspaceFolders(
+      safeNotify(connection, 'workspace/didChangeWorkspaceFolders', (e) => {
+        const removed = new Set(e.removed.map((f) => f.uri));
+        const kept = workspaceFolders.filter((f) => !removed.has(f.uri));
+        workspaceFolders.splice(0, workspaceFolders.length, ...kept, ...e.added);
+        // Documents may now belong to another folder, with other settings.
+        settings.setFolders(workspaceFolders.map((f) => f.uri));
+        store.invalidateAll();
+        refreshDiagnostics();
+      }),
+    );
+  }
   if (configurationPull) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockwright' }).catch(() => undefined);
   }
@@ -91,7 +126,9 @@ connection.languages.diagnostics.on(
 
 connection.onCodeAction(safe(connection, 'textDocument/codeAction', [], (params) => codeAction(store, params)));
 
-connection.onShutdown(() => undefined);
+connection.onShutdown(() => {
+  shutdownReceived = true;
+});
 
 function refreshDiagnostics(): void {
   if (pullDiagnostics) {

@@ -21,8 +21,10 @@ export interface Diag {
 export interface ClientOptions {
   /** Ask for pull diagnostics (textDocument/diagnostic) instead of push. */
   pull?: boolean;
-  /** Settings returned for workspace/configuration requests (section dockwright). */
+  /** Settings returned for workspace/configuration requests (section dockwright), or a function of the scope URI. */
   settings?: unknown;
+  /** Workspace folders announced at initialize (the client then also supports folder change notifications). */
+  workspaceFolders?: { uri: string; name: string }[];
   initializationOptions?: unknown;
   /** Run the bundled server instead of the TypeScript source. */
   bundled?: boolean;
@@ -37,6 +39,8 @@ export class LspClient {
   private readonly versions = new Map<string, number>();
   settings: unknown;
   configurationRequests = 0;
+  /** The scope URI and section of every workspace/configuration item asked for. */
+  readonly configurationItems: { scopeUri?: string; section?: string }[] = [];
 
   constructor(readonly options: ClientOptions = {}) {
     this.settings = options.settings ?? {};
@@ -49,9 +53,10 @@ export class LspClient {
       this.wake();
     });
     this.conn.onNotification('window/logMessage', () => undefined);
-    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
+    this.conn.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => {
       this.configurationRequests++;
-      return p.items.map(() => this.settings);
+      this.configurationItems.push(...p.items);
+      return p.items.map((item) => (typeof this.settings === 'function' ? (this.settings as (scope?: string) => unknown)(item.scopeUri) : this.settings));
     });
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('workspace/diagnostic/refresh', () => {
@@ -69,8 +74,11 @@ export class LspClient {
     const res = await this.conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: rootDir ? pathToFileURL(rootDir).href : null,
+      ...(this.options.workspaceFolders ? { workspaceFolders: this.options.workspaceFolders } : {}),
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, diagnostics: { refreshSupport: true } },
+        workspace: {
+          ...(this.options.workspaceFolders ? { workspaceFolders: true } : {}),
+          configuration: true, didChangeConfiguration: { dynamicRegistration: true }, diagnostics: { refreshSupport: true } },
         textDocument: {
           synchronization: { didSave: true },
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },

@@ -35,22 +35,47 @@ export const EMPTY_CONFIG: LoadedConfig = {
   errors: [],
 };
 
+/**
+ * What was found in each folder (the config file's path, or null for none), and when. The server asks on every
+ * analysis, i.e. on every keystroke: a folder's answer is reused for a short while instead of asking the file
+ * system for every name in every parent folder again. A config file created or deleted is seen within this time.
+ */
+const FOUND_TTL_MS = 2000;
+const FOUND_MAX = 4096;
+const found = new Map<string, { path: string | null; at: number }>();
+
+function configIn(dir: string, names: readonly string[], now: number): string | undefined {
+  const key = dir + '\0' + names[0];
+  const hit = found.get(key);
+  if (hit && now - hit.at < FOUND_TTL_MS) return hit.path ?? undefined;
+  let path: string | null = null;
+  for (const n of names) {
+    const p = join(dir, n);
+    if (existsSync(p)) {
+      path = p;
+      break;
+    }
+  }
+  if (found.size >= FOUND_MAX) found.clear();
+  found.set(key, { path, at: now });
+  return path ?? undefined;
+}
+
 /** The nearest `.hadolint.yaml`/`.yml` from `startDir` upwards, then the user's config folder. */
-export function findHadolintConfig(startDir: string): string | undefined {
+export function findHadolintConfig(startDir: string, now = Date.now()): string | undefined {
   let dir = resolve(startDir);
   for (;;) {
-    for (const n of NAMES) {
-      const p = join(dir, n);
-      if (existsSync(p)) return p;
-    }
+    const p = configIn(dir, NAMES, now);
+    if (p) return p;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
   const xdg = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
-  for (const p of [join(xdg, 'hadolint.yaml'), join(xdg, 'hadolint.yml')]) if (existsSync(p)) return p;
-  return undefined;
+  return configIn(xdg, XDG_NAMES, now);
 }
+
+const XDG_NAMES = ['hadolint.yaml', 'hadolint.yml'];
 
 const LEVEL_OF: Record<string, Level> = { error: 'error', warning: 'warning', info: 'info', style: 'info', ignore: 'off', none: 'off' };
 

@@ -52,7 +52,6 @@ export class DocumentStore {
     this.documents.onDidClose((e) => {
       this.cache.delete(e.document.uri);
       this.syntaxCache.delete(e.document.uri);
-      this.settings.forget(e.document.uri);
     });
     // A re-opened document may have the same version number with different text.
     this.documents.onDidOpen((e) => {

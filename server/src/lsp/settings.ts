@@ -11,6 +11,8 @@ export interface Settings {
   readonly hadolint: { readonly configFile: string };
   readonly format: { readonly instructionCasing: 'upper' | 'lower' | 'preserve'; readonly continuationIndent: number };
   readonly images: ImageSettings;
+  /** `dockwright.buildContext`: the build-context folder (empty: the Dockerfile's folder). */
+  readonly buildContext: string;
 }
 
 /** `dockwright.images.*`: where image sizes, digests and tags may come from. */
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hadolint: { configFile: '' },
   format: { instructionCasing: 'upper', continuationIndent: 4 },
   images: DEFAULT_IMAGE_SETTINGS,
+  buildContext: '',
 };
 
 const LEVELS = new Set(['off', 'hint', 'info', 'warning', 'error']);
@@ -64,6 +67,7 @@ export function normalizeSettings(raw: unknown): Settings {
       continuationIndent: Number.isInteger(indent) && indent >= 0 && indent <= 16 ? indent : 4,
     },
     images: normalizeImageSettings(images),
+    buildContext: typeof o.buildContext === 'string' ? o.buildContext.trim() : '',
   };
 }
 
@@ -84,9 +88,16 @@ function normalizeImageSettings(o: Record<string, unknown>): ImageSettings {
   };
 }
 
+/**
+ * Settings per scope. Dockwright's settings are resource-scoped, so they can differ per workspace folder but not
+ * per file: one workspace/configuration round trip serves every document of a folder (and one serves every
+ * document outside the folders), instead of one per opened file.
+ */
 export class SettingsStore {
-  private readonly perResource = new Map<string, Promise<Settings>>();
+  private readonly perScope = new Map<string, Promise<Settings>>();
   private global: Settings = DEFAULT_SETTINGS;
+  /** Workspace folder URIs, longest first (a nested folder wins over its parent). */
+  private folders: string[] = [];
   /** Bumped on every configuration change so cached analyses know they are stale. */
   generation = 0;
 
@@ -100,24 +111,33 @@ export class SettingsStore {
     this.changed();
   }
 
+  /** The workspace folders (at start and after each change): they decide which documents share settings. */
+  setFolders(uris: readonly string[]): void {
+    this.folders = uris.map((u) => (u.endsWith('/') ? u : u + '/')).sort((a, b) => b.length - a.length);
+    this.changed();
+  }
+
   changed(): void {
-    this.perResource.clear();
+    this.perScope.clear();
     this.generation++;
+  }
+
+  /** The scope whose settings apply to `uri`: its workspace folder, or '' outside every folder. */
+  scopeOf(uri: string): string {
+    for (const f of this.folders) if (uri.startsWith(f)) return f;
+    return '';
   }
 
   get(uri: string): Promise<Settings> {
     if (!this.pull) return Promise.resolve(this.global);
-    let p = this.perResource.get(uri);
+    const scope = this.scopeOf(uri);
+    let p = this.perScope.get(scope);
     if (!p) {
       p = this.connection.workspace
         .getConfiguration({ scopeUri: uri, section: 'dockwright' })
         .then(normalizeSettings, () => this.global);
-      this.perResource.set(uri, p);
+      this.perScope.set(scope, p);
     }
     return p;
-  }
-
-  forget(uri: string): void {
-    this.perResource.delete(uri);
   }
 }

@@ -53,11 +53,19 @@ export interface DependencyStep {
 const args = (words: readonly ShWord[]) => words.map((w) => w.value);
 const positional = (words: readonly string[]) => words.filter((w) => !w.startsWith('-'));
 
+/** The command names dependencyStep reads itself; any other command can only be a pip install. */
+const STEP_COMMANDS = new Set(['npm', 'yarn', 'pnpm', 'uv', 'poetry', 'pipenv', 'go', 'cargo', 'mvn', 'mvnw', 'gradle', 'gradlew', 'bundle', 'composer', 'dotnet']);
+
 /** Reads a command as a dependency install or build, or undefined. */
 export function dependencyStep(ins: Instruction, script: InstructionScript, command: ShCommand): DependencyStep | undefined {
   const eff = effectiveCommand(command);
   if (!eff) return undefined;
   const name = commandName(eff.name);
+  // Most commands are none of these: answer them without building the argument lists below.
+  if (!STEP_COMMANDS.has(name)) {
+    const pc = packageCommand(command);
+    return pc?.manager === 'pip' && pc.action === 'install' ? requirementsStep({ command, script, ins }, pc.words, `${commandName(pc.tool)} install`, 'pip') : undefined;
+  }
   const a = args(eff.args);
   const pos = positional(a);
   const base = { command, script, ins };

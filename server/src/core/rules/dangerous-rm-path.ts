@@ -25,12 +25,13 @@ export default defineRule({
   check(ctx) {
     for (const rs of runScripts(ctx.model)) {
       const { entry } = rs;
-      const scope = ctx.model.scopeAt(rs.ins);
-      const assigned = new Set(entry.script.commands.flatMap((c) => c.assignments.map((a) => a.raw.replace(/\+?=.*$/s, ''))));
+      // What the script assigns and the Dockerfile defines: read only when an rm needs it.
+      let assigned: Set<string> | undefined;
       const known = (name: string) => {
         if (ALWAYS_SET.has(name)) return true;
+        assigned ??= new Set(entry.script.commands.flatMap((c) => c.assignments.map((a) => a.raw.replace(/\+?=.*$/s, ''))));
         if (assigned.has(name)) return true;
-        const d = scope.get(name);
+        const d = ctx.model.scopeAt(rs.ins).get(name);
         return !!d && d.kind !== 'builtin' && !!d.value;
       };
       for (const c of entry.script.commands) {

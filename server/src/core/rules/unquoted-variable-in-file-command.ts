@@ -25,17 +25,21 @@ export default defineRule({
   check(ctx) {
     for (const rs of runScripts(ctx.model)) {
       const { entry } = rs;
-      const scope = ctx.model.scopeAt(rs.ins);
-      const assigned = new Set(entry.script.commands.flatMap((c) => c.assignments.map((a) => a.raw.replace(/\+?=.*$/s, '').replace(/\[.*$/, ''))));
-      for (const c of entry.script.commands) {
-        if (c.args.length === 0) continue;
-        const name = commandName(c.name);
-        if (name === 'read' || name === 'export') for (const a of c.args) assigned.add(a.value.replace(/=.*$/s, ''));
-      }
-      const safe = (name: string): boolean => {
-        if (assigned.has(name)) return false;
-        const d = scope.get(name);
-        return !!d && d.kind !== 'builtin' && d.value !== undefined && d.value !== '' && !/[\s*?[\]{}]/.test(d.value);
+      // What the script assigns and what the Dockerfile defines: read only for scripts with a file command.
+      let safe: ((name: string) => boolean) | undefined;
+      const makeSafe = (): ((name: string) => boolean) => {
+        const scope = ctx.model.scopeAt(rs.ins);
+        const assigned = new Set(entry.script.commands.flatMap((c) => c.assignments.map((a) => a.raw.replace(/\+?=.*$/s, '').replace(/\[.*$/, ''))));
+        for (const c of entry.script.commands) {
+          if (c.args.length === 0) continue;
+          const name = commandName(c.name);
+          if (name === 'read' || name === 'export') for (const a of c.args) assigned.add(a.value.replace(/=.*$/s, ''));
+        }
+        return (name: string): boolean => {
+          if (assigned.has(name)) return false;
+          const d = scope.get(name);
+          return !!d && d.kind !== 'builtin' && d.value !== undefined && d.value !== '' && !/[\s*?[\]{}]/.test(d.value);
+        };
       };
       for (const c of entry.script.commands) {
         const eff = effectiveCommand(c);
@@ -44,7 +48,7 @@ export default defineRule({
         if (!FILE_COMMANDS.has(name)) continue;
         for (const w of eff.args) {
           for (const v of w.unquotedVars) {
-            if (/^[0-9]$/.test(v.name) || safe(v.name)) continue;
+            if (/^[0-9]$/.test(v.name) || (safe ??= makeSafe())(v.name)) continue;
             const text = entry.script.text.slice(v.start, v.end);
             // Quote the whole word when it has no quotes or globs of its own, else just the expansion.
             const literal = w.raw.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '');
