@@ -204,3 +204,20 @@ test('the scanner: cached, patched on change events, rescanned when .dockerignor
   assert.ok(updates >= 3);
   scanner.dispose();
 });
+
+test('the scanner keeps a context while an open document uses it, and only a few idle ones after', () => {
+  const roots = Array.from({ length: 5 }, () => writeContext({ 'Dockerfile': 'FROM alpine\n', 'a.txt': 1 }));
+  const scanner = new ContextScanner({ watch: 'none', maxIdleContexts: 1 });
+  const users = roots.map((r, i) => ({ df: join(r, 'Dockerfile'), uri: `doc-${i}` }));
+  for (const u of users) scanner.contextFor(u.df, '', undefined, undefined, u.uri);
+  assert.deepEqual(scanner.size(), { contexts: 5, users: 5 }, 'every open document holds its context');
+  for (const u of users.slice(0, 3)) scanner.release(u.uri);
+  assert.deepEqual(scanner.size(), { contexts: 3, users: 2 }, 'two held, one idle kept');
+  // A document that moves to another context (a `# dockwright context=` comment) leaves the old one idle.
+  scanner.contextFor(users[3].df, `# dockwright context=${roots[0]}\nFROM alpine\n`, undefined, undefined, users[3].uri);
+  assert.equal(scanner.size().users, 2);
+  assert.ok(scanner.size().contexts <= 3, JSON.stringify(scanner.size()));
+  for (const u of users) scanner.release(u.uri);
+  assert.deepEqual(scanner.size(), { contexts: 1, users: 0 }, 'once every document closed, only the idle limit remains');
+  scanner.dispose();
+});

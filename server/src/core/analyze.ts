@@ -9,6 +9,7 @@ import { buildModel, type SemanticModel } from './semantic/model';
 import type { ContextInfo, Finding, Level, ReportOptions, Rule, RuleOptions, Severity } from './rules/types';
 import { RULES } from './rules/index';
 import { resolveRuleId } from './rules/registry';
+import { reuseScriptsFrom } from './shell/index';
 
 export interface AnalyzeOptions {
   /** Levels by rule id, hadolint DL id or BuildKit check name. */
@@ -37,10 +38,16 @@ export interface Analysis {
   readonly failures: readonly RuleFailure[];
 }
 
-/** Parses and builds the semantic model only: what editor features need, without running rules. */
-export function analyzeSyntax(text: string): Analysis {
+/**
+ * Parses and builds the semantic model only: what editor features need, without running rules. With the
+ * analysis of the document's previous version, the shell scripts of unchanged RUN instructions are taken
+ * from it instead of being parsed again.
+ */
+export function analyzeSyntax(text: string, previous?: Analysis): Analysis {
   const ast = parse(text);
-  return { text, ast, model: buildModel(ast), findings: [], failures: [] };
+  const model = buildModel(ast);
+  if (previous) reuseScriptsFrom(model, previous.model);
+  return { text, ast, model, findings: [], failures: [] };
 }
 
 /** Analyses a Dockerfile. Never throws. */

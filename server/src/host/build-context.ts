@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import ignore from '@balena/dockerignore';
 import type { ContextInfo } from '../core/rules/types';
 
+/** Parsed .dockerignore files by path, least recently used dropped first. */
+const MAX_CACHED = 64;
 const cache = new Map<string, { mtime: number; info: ContextInfo }>();
 
 /**
@@ -26,7 +28,11 @@ export function contextInfo(contextDir: string, dockerfilePath?: string): Contex
     return { hasDockerignore: false, isIgnored: () => false };
   }
   const hit = cache.get(file);
-  if (hit && hit.mtime === mtime) return hit.info;
+  if (hit && hit.mtime === mtime) {
+    cache.delete(file);
+    cache.set(file, hit);
+    return hit.info;
+  }
   let lines: string[] = [];
   try {
     lines = readFileSync(file, 'utf8').split(/\r?\n/);
@@ -42,6 +48,8 @@ export function contextInfo(contextDir: string, dockerfilePath?: string): Contex
       return ig.ignores(rel);
     },
   };
+  cache.delete(file);
   cache.set(file, { mtime, info });
+  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
   return info;
 }

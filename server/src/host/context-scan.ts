@@ -413,6 +413,7 @@ interface State {
   pending: Set<string>;
   timer: NodeJS.Timeout | undefined;
   watcher: FSWatcher | undefined;
+  /** Recency (a counter, not a time): the least recently used context is evicted first. */
   lastUsed: number;
   /** When the last full scan finished, and how long it took. */
   scannedAt: number;
@@ -430,6 +431,12 @@ export interface ScannerOptions {
   readonly debounceMs?: number;
   /** Most contexts kept in memory. */
   readonly maxContexts?: number;
+  /**
+   * Most contexts kept that no user (see `contextFor`'s `user`) holds any more, most recently used first; the
+   * others are dropped with their index and watcher. Contexts asked for without a user count as idle.
+   * Unbounded (only `maxContexts` applies) by default.
+   */
+  readonly maxIdleContexts?: number;
 }
 
 /** Above this many changed paths in one batch, a full rescan is cheaper than patching. */
@@ -442,6 +449,10 @@ export class ContextScanner {
   private watchMode: 'fs' | 'external' | 'none';
   private readonly debounceMs: number;
   private readonly maxContexts: number;
+  private readonly maxIdleContexts: number;
+  /** Which context each user (an open document's URI) reads: contexts nobody reads are idle. */
+  private readonly users = new Map<string, string>();
+  private clock = 0;
   /** Roots the external watcher covers (workspace folders); other roots fall back to fs.watch. */
   private externalRoots: string[] = [];
 
@@ -450,6 +461,7 @@ export class ContextScanner {
     this.watchMode = options.watch ?? 'fs';
     this.debounceMs = options.debounceMs ?? 200;
     this.maxContexts = options.maxContexts ?? 16;
+    this.maxIdleContexts = options.maxIdleContexts ?? Infinity;
   }
 
   /** Switches to external watching (LSP workspace/didChangeWatchedFiles) for the given folders. */
@@ -472,13 +484,30 @@ export class ContextScanner {
 
   /**
    * Context information for a Dockerfile, immediately: the index as far as it is known (undefined `files`
-   * while the first scan runs, which this call starts).
+   * while the first scan runs, which this call starts). `user` (an open document's URI) holds the context
+   * until `release(user)` or until the same user asks for another context.
    */
-  contextFor(dockerfilePath: string, text: string, setting?: string, workspaceFolder?: string): ContextInfo {
+  contextFor(dockerfilePath: string, text: string, setting?: string, workspaceFolder?: string, user?: string): ContextInfo {
     const resolved = resolveContextDir(dockerfilePath, text, setting, workspaceFolder);
-    const state = this.state(resolved.dir, dockerfilePath);
-    state.lastUsed = Date.now();
+    const key = this.keyOf(resolved.dir, dockerfilePath);
+    const moved = user !== undefined && this.users.get(user) !== key;
+    if (moved) this.users.set(user, key);
+    const state = this.state(resolved.dir, dockerfilePath, key);
+    state.lastUsed = ++this.clock;
+    // The user left another context: that one may be idle now.
+    if (moved) this.evict(state);
     return { ...baseInfo(state.rules, state.root, resolved.origin), files: state.files };
+  }
+
+  /** The user (a document that was closed) no longer reads its context; idle contexts beyond the limit go. */
+  release(user: string): void {
+    if (!this.users.delete(user)) return;
+    this.evict(undefined);
+  }
+
+  /** How many contexts are held in memory, and how many users hold them (tests, benchmarks). */
+  size(): { contexts: number; users: number } {
+    return { contexts: this.states.size, users: this.users.size };
   }
 
   /** Resolves when the context's current scan (if any) has finished; gives its index. */
@@ -524,6 +553,7 @@ export class ContextScanner {
   dispose(): void {
     for (const s of this.states.values()) this.drop(s);
     this.states.clear();
+    this.users.clear();
     this.listeners.clear();
   }
 
@@ -532,8 +562,7 @@ export class ContextScanner {
     return `${root}\0${file}`;
   }
 
-  private state(root: string, dockerfilePath: string | undefined): State {
-    const key = this.keyOf(root, dockerfilePath);
+  private state(root: string, dockerfilePath: string | undefined, key = this.keyOf(root, dockerfilePath)): State {
     let s = this.states.get(key);
     if (s) return s;
     s = {
@@ -551,21 +580,38 @@ export class ContextScanner {
       pending: new Set(),
       timer: undefined,
       watcher: undefined,
-      lastUsed: Date.now(),
+      lastUsed: ++this.clock,
       scannedAt: 0,
       scanMs: 0,
     };
     this.states.set(key, s);
-    this.evict();
+    this.evict(s);
     this.rescan(s, false);
     return s;
   }
 
-  private evict(): void {
-    if (this.states.size <= this.maxContexts) return;
-    const oldest = [...this.states.values()].sort((a, b) => a.lastUsed - b.lastUsed)[0];
-    this.drop(oldest);
-    this.states.delete(oldest.key);
+  /**
+   * Drops idle contexts beyond `maxIdleContexts` (least recently used first), then any context beyond
+   * `maxContexts` (idle ones first). `keep`, the context being handed out, is never dropped.
+   */
+  private evict(keep: State | undefined): void {
+    const idleLimit = this.maxIdleContexts;
+    if (this.states.size <= Math.min(this.maxContexts, idleLimit)) return;
+    const used = new Set(this.users.values());
+    const idle: State[] = [];
+    const busy: State[] = [];
+    for (const s of this.states.values()) if (s !== keep) (used.has(s.key) ? busy : idle).push(s);
+    idle.sort((a, b) => b.lastUsed - a.lastUsed);
+    busy.sort((a, b) => b.lastUsed - a.lastUsed);
+    const kept = keep ? 1 : 0;
+    // Idle contexts beyond their own limit first, then whatever exceeds the total (idle, then busy, oldest first).
+    const victims = idle.splice(Number.isFinite(idleLimit) ? idleLimit : idle.length);
+    const over = kept + idle.length + busy.length - this.maxContexts;
+    if (over > 0) victims.push(...[...idle.reverse(), ...busy.reverse()].slice(0, over));
+    for (const s of victims) {
+      this.drop(s);
+      this.states.delete(s.key);
+    }
   }
 
   private drop(s: State): void {

@@ -41,6 +41,7 @@ export const EMPTY_CONFIG: LoadedConfig = {
  * system for every name in every parent folder again. A config file created or deleted is seen within this time.
  */
 const FOUND_TTL_MS = 2000;
+const FOUND_PRUNE_AT = 256;
 const FOUND_MAX = 4096;
 const found = new Map<string, { path: string | null; at: number }>();
 
@@ -56,7 +57,11 @@ function configIn(dir: string, names: readonly string[], now: number): string | 
       break;
     }
   }
-  if (found.size >= FOUND_MAX) found.clear();
+  if (found.size >= FOUND_PRUNE_AT) {
+    // Answers older than the TTL are never used again: drop them (then everything, if all are fresh).
+    for (const [k, v] of found) if (now - v.at >= FOUND_TTL_MS) found.delete(k);
+    if (found.size >= FOUND_MAX) found.clear();
+  }
   found.set(key, { path, at: now });
   return path ?? undefined;
 }

@@ -91,7 +91,8 @@ export class DocumentStore {
     const text = doc.getText();
     let analysis: Analysis;
     if (looksBinary(text) || text.length > MAX_ANALYSED_BYTES) analysis = { ...analyzeSyntax(''), text };
-    else analysis = analyzeSyntax(text);
+    // The version before lends the scripts of the RUN instructions the edit did not change.
+    else analysis = analyzeSyntax(text, hit?.analysis);
     this.syntaxCache.set(uri, { version: doc.version, analysis });
     return analysis;
   }

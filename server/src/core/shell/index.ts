@@ -72,8 +72,22 @@ function leadingTabs(text: string, at: number): number {
   return n;
 }
 
+/**
+ * `/usr/bin/Foo.EXE` -> `foo`: what `p.replace(/^.*[\\/]/, '').replace(/\.exe$/i, '').toLowerCase()` gives
+ * (the path is cut at the last `/` or `\` before any line break), without regular expressions: it runs
+ * for every command name every rule looks at.
+ */
 function baseName(p: string): string {
-  return p.replace(/^.*[\\/]/, '').replace(/\.exe$/i, '').toLowerCase();
+  let from = 0;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c === 0x2f || c === 0x5c) from = i + 1;
+    else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) break;
+  }
+  let to = p.length;
+  // `.exe` in any case (`| 0x20` lowercases the ASCII letters E and X, and only them gives e / x).
+  if (to - from >= 4 && p.charCodeAt(to - 4) === 0x2e && (p.charCodeAt(to - 3) | 0x20) === 0x65 && (p.charCodeAt(to - 2) | 0x20) === 0x78 && (p.charCodeAt(to - 1) | 0x20) === 0x65) to -= 4;
+  return (from === 0 && to === p.length ? p : p.slice(from, to)).toLowerCase();
 }
 
 const cache = new WeakMap<SemanticModel, WeakMap<Instruction, readonly InstructionScript[]>>();
@@ -104,28 +118,66 @@ function emptyScript(text: string): ShellScript {
   return { text, commands: [], pipelines: [], bashisms: [], errors: [], substitutions: [], dialect: 'posix' };
 }
 
-function entry(text: string, dialect: ScriptDialect, shell: readonly string[], form: InstructionScript['form'], toSource: (s: number, e: number) => Span, exact = true): InstructionScript {
-  const script = dialect === 'skip' ? emptyScript(text) : parseShell(text, dialect);
+function entry(model: SemanticModel, text: string, dialect: ScriptDialect, shell: readonly string[], form: InstructionScript['form'], toSource: (s: number, e: number) => Span, exact = true): InstructionScript {
+  const script = dialect === 'skip' ? emptyScript(text) : parsed(model, text, dialect);
   return { script, toSource, dialect, shell, form, exact };
 }
+
+/**
+ * Parsed scripts by dialect and text, per model. A parse depends on nothing else and is never changed after, so
+ * the next version of a document can take the scripts of every RUN the edit did not touch from the version
+ * before (`reuseScriptsFrom`) instead of parsing them again: typing in a large file re-parses one script. A
+ * script object belongs to one instruction of a version (identical RUNs get their own), as without reuse.
+ */
+interface ScriptPool {
+  readonly parsed: Map<string, ShellScript[]>;
+  /** The version before's scripts not taken yet (one version back, never a chain). */
+  readonly previous: Map<string, ShellScript[]> | undefined;
+}
+
+const pools = new WeakMap<SemanticModel, ScriptPool>();
+
+function parsed(model: SemanticModel, text: string, dialect: 'posix' | 'bash'): ShellScript {
+  let pool = pools.get(model);
+  if (!pool) pools.set(model, (pool = { parsed: new Map(), previous: undefined }));
+  const key = dialect === 'bash' ? 'b' + text : 'p' + text;
+  const script = pool.previous?.get(key)?.pop() ?? parseShell(text, dialect);
+  const list = pool.parsed.get(key);
+  if (list) list.push(script);
+  else pool.parsed.set(key, [script]);
+  return script;
+}
+
+/** Lets `model` reuse the scripts parsed for `previous` (an earlier version of the same document). */
+export function reuseScriptsFrom(model: SemanticModel, previous: SemanticModel): void {
+  const before = pools.get(previous);
+  if (!before || model === previous || pools.has(model)) return;
+  // Copies of the lists: taking a script for this version must not take it from the previous version's pool.
+  const previousScripts = new Map<string, ShellScript[]>();
+  for (const [key, list] of before.parsed) previousScripts.set(key, [...list]);
+  pools.set(model, { parsed: new Map(), previous: previousScripts });
+}
+
+const SHELL_FORM_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
+const EXEC_FORM_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT']);
 
 function computeScripts(model: SemanticModel, ins: Instruction): InstructionScript[] {
   const target = ins.trigger ?? ins;
   const out: InstructionScript[] = [];
-  const shell = model.shellOf(ins);
-  const shellDialect = dialectOfShell(shell);
-  if (target.shell && ['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(target.keyword)) {
+  if (target.shell && SHELL_FORM_KEYWORDS.has(target.keyword)) {
+    const shell = model.shellOf(ins);
+    const shellDialect = dialectOfShell(shell);
     const st = target.shell;
     const logical = target.logical;
     const mapShell = (s: number, e: number): Span => logical.spanOf(st.logicalStart + s, st.logicalStart + e);
     const heredocs = target.keyword === 'RUN' ? target.heredocs : [];
-    const only = /^\s*<<(-?)\s*(["']?)([^\s"']+)\2\s*$/.exec(st.text);
-    if (heredocs.length === 1 && only && only[3] === heredocs[0].name) {
+    const only = heredocs.length === 1 ? /^\s*<<(-?)\s*(["']?)([^\s"']+)\2\s*$/.exec(st.text) : null;
+    if (only && only[3] === heredocs[0].name) {
       // `RUN <<EOF`: BuildKit writes the body to a file and runs it with the SHELL (or its #! line).
       const h = heredocs[0];
       const bang = dialectOfShebang(h.body);
       const base = h.bodyRange.start;
-      out.push(entry(h.body, bang ? bang.dialect : shellDialect, bang ? bang.shell : shell, 'heredoc', (s, e) => ({ start: base + s, end: base + e })));
+      out.push(entry(model, h.body, bang ? bang.dialect : shellDialect, bang ? bang.shell : shell, 'heredoc', (s, e) => ({ start: base + s, end: base + e })));
       return out;
     }
     // BuildKit appends the heredocs to the command it gives the shell: `cmd <<EOF\nbody\nEOF`. Parse the
@@ -152,7 +204,7 @@ function computeScripts(model: SemanticModel, ins: Instruction): InstructionScri
       }
       return mapShell(s, e);
     };
-    const main = entry(text, shellDialect, shell, 'shell', pieces.length ? mapAll : mapShell);
+    const main = entry(model, text, shellDialect, shell, 'shell', pieces.length ? mapAll : mapShell);
     out.push(main);
     if (shellDialect === 'skip') return out;
     // Heredoc bodies fed to a shell: `bash <<EOF`, `sh -eux <<'EOF'`.
@@ -165,7 +217,7 @@ function computeScripts(model: SemanticModel, ins: Instruction): InstructionScri
         const r = c.redirects.find((x) => (x.op === '<<' || x.op === '<<-' || x.op === '0<<' || x.op === '0<<-') && x.heredoc?.delimiter === h.name);
         if (!r) continue;
         const base = h.bodyRange.start;
-        out.push(entry(h.body, SHELLS_BASH.has(interp) ? 'bash' : 'posix', [c.name.value, ...c.args.map((a) => a.value)], 'heredoc', (s, e) => ({ start: base + s, end: base + e })));
+        out.push(entry(model, h.body, SHELLS_BASH.has(interp) ? 'bash' : 'posix', [c.name.value, ...c.args.map((a) => a.value)], 'heredoc', (s, e) => ({ start: base + s, end: base + e })));
         break;
       }
     }
@@ -173,7 +225,7 @@ function computeScripts(model: SemanticModel, ins: Instruction): InstructionScri
   }
   // Exec form with a shell: ["/bin/sh", "-c", "script"].
   const items = target.json?.items;
-  if (target.json && items && items.length >= 3 && ['RUN', 'CMD', 'ENTRYPOINT'].includes(target.keyword)) {
+  if (target.json && items && items.length >= 3 && EXEC_FORM_KEYWORDS.has(target.keyword)) {
     const d = dialectOfShell(items.map((w) => w.value));
     const interp = baseName(items[0].value);
     if (d === 'skip' || !(SHELLS_BASH.has(interp) || SHELLS_POSIX.has(interp) || interp === 'env')) return out;
@@ -184,7 +236,7 @@ function computeScripts(model: SemanticModel, ins: Instruction): InstructionScri
     const exact = text.slice(item.range.start + 1, item.range.end - 1) === item.value && text[item.range.start] === '"';
     const base = item.range.start + 1;
     out.push(
-      entry(item.value, d, items.slice(0, ci + 1).map((w) => w.value), 'exec', exact ? (s, e) => ({ start: base + s, end: base + e }) : () => item.range, exact),
+      entry(model, item.value, d, items.slice(0, ci + 1).map((w) => w.value), 'exec', exact ? (s, e) => ({ start: base + s, end: base + e }) : () => item.range, exact),
     );
   }
   return out;
@@ -202,13 +254,23 @@ export interface RunScript {
   readonly entry: InstructionScript;
 }
 
-/** Every shell script RUN instructions run (ONBUILD RUN triggers included), PowerShell/cmd/python skipped. */
-export function runScripts(model: SemanticModel): RunScript[] {
-  const out: RunScript[] = [];
-  for (const ins of model.ast.instructions) {
-    const run = ins.trigger ?? ins;
-    if (run.keyword !== 'RUN') continue;
-    for (const entry of scriptsOf(model, ins)) if (entry.dialect !== 'skip') out.push({ ins, run, entry });
+const runScriptsCache = new WeakMap<SemanticModel, readonly RunScript[]>();
+
+/**
+ * Every shell script RUN instructions run (ONBUILD RUN triggers included), PowerShell/cmd/python skipped.
+ * Memoized per model (most shell rules ask): the same frozen array for every caller.
+ */
+export function runScripts(model: SemanticModel): readonly RunScript[] {
+  let out = runScriptsCache.get(model);
+  if (!out) {
+    const list: RunScript[] = [];
+    for (const ins of model.ast.instructions) {
+      const run = ins.trigger ?? ins;
+      if (run.keyword !== 'RUN') continue;
+      for (const entry of scriptsOf(model, ins)) if (entry.dialect !== 'skip') list.push({ ins, run, entry });
+    }
+    out = Object.freeze(list);
+    runScriptsCache.set(model, out);
   }
   return out;
 }
@@ -239,9 +301,11 @@ export function effectiveCommand(cmd: ShCommand): { name: ShWord; args: readonly
   const wrappers: ShWord[] = [];
   for (let guard = 0; name && guard < 8; guard++) {
     if (name.hasExpansion) return undefined;
-    const w = WRAPPERS[baseName(name.value)];
+    const base = baseName(name.value);
+    const w = WRAPPERS[base];
     if (!w) break;
     if (name.value === 'command' && args[0] && /^-[vV]/.test(args[0].value)) return undefined;
+    const env = base === 'env';
     let i = 0;
     let positional = w.positional ?? 0;
     for (; i < args.length; i++) {
@@ -254,7 +318,7 @@ export function effectiveCommand(cmd: ShCommand): { name: ShWord; args: readonly
         if (w.flagsWithValue.includes(a)) i++;
         continue;
       }
-      if (baseName(name.value) === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) continue;
+      if (env && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) continue;
       if (positional > 0) {
         positional--;
         continue;

@@ -36,12 +36,17 @@ interface BlobFile {
   readonly body: string;
 }
 
+/** The memory layer's bounds (least recently used dropped first); the files stay on disk. */
 const MAX_MEMORY_BLOBS = 2000;
+const MAX_MEMORY_BLOB_BYTES = 4 * 1024 * 1024;
+const MAX_MEMORY_TAGS = 2000;
+const MAX_MEMORY_TAG_LISTS = 64;
 
 export class ImageCache {
   private readonly blobs = new Map<string, { mediaType: string; body: Buffer }>();
   private readonly tagsMem = new Map<string, TagEntry | null>();
   private readonly listsMem = new Map<string, TagListEntry | null>();
+  private blobBytes = 0;
   private readonly root: string | undefined;
   /** Reads and writes that touched the disk (the bench reports them). */
   diskReads = 0;
@@ -53,7 +58,11 @@ export class ImageCache {
 
   async getBlob(digest: string): Promise<{ mediaType: string; body: Buffer } | undefined> {
     const mem = this.blobs.get(digest);
-    if (mem) return mem;
+    if (mem) {
+      this.blobs.delete(digest);
+      this.blobs.set(digest, mem);
+      return mem;
+    }
     const hex = hexOf(digest);
     if (!this.root || !hex) return undefined;
     const file = await this.read<BlobFile>(join(this.root, 'blobs', 'sha256', hex + '.json'));
@@ -81,12 +90,12 @@ export class ImageCache {
     if (!this.root) return undefined;
     const e = await this.read<TagEntry>(join(this.root, 'tags', hashOf(key) + '.json'));
     const valid = e && e.key === key && typeof e.checkedAt === 'number' ? e : undefined;
-    this.tagsMem.set(key, valid ?? null);
+    bounded(this.tagsMem, key, valid ?? null, this.root ? MAX_MEMORY_TAGS : Infinity);
     return valid;
   }
 
   async putTag(entry: TagEntry): Promise<void> {
-    this.tagsMem.set(entry.key, entry);
+    bounded(this.tagsMem, entry.key, entry, this.root ? MAX_MEMORY_TAGS : Infinity);
     if (this.root) await this.write(join(this.root, 'tags', hashOf(entry.key) + '.json'), entry);
   }
 
@@ -95,25 +104,38 @@ export class ImageCache {
     if (!this.root) return undefined;
     const e = await this.read<TagListEntry>(join(this.root, 'taglists', hashOf(key) + '.json'));
     const valid = e && e.key === key && Array.isArray(e.tags) && typeof e.fetchedAt === 'number' ? e : undefined;
-    this.listsMem.set(key, valid ?? null);
+    bounded(this.listsMem, key, valid ?? null, this.root ? MAX_MEMORY_TAG_LISTS : Infinity);
     return valid;
   }
 
   async putTagList(entry: TagListEntry): Promise<void> {
-    this.listsMem.set(entry.key, entry);
+    bounded(this.listsMem, entry.key, entry, this.root ? MAX_MEMORY_TAG_LISTS : Infinity);
     if (this.root) await this.write(join(this.root, 'taglists', hashOf(entry.key) + '.json'), entry);
   }
 
   /** Forgets what is held in memory (the files stay): the next read goes to disk. */
   dropMemory(): void {
     this.blobs.clear();
+    this.blobBytes = 0;
     this.tagsMem.clear();
     this.listsMem.clear();
   }
 
   private remember(digest: string, entry: { mediaType: string; body: Buffer }): void {
-    if (this.blobs.size >= MAX_MEMORY_BLOBS) this.blobs.delete(this.blobs.keys().next().value as string);
+    const old = this.blobs.get(digest);
+    if (old) {
+      this.blobs.delete(digest);
+      this.blobBytes -= old.body.length;
+    }
     this.blobs.set(digest, entry);
+    this.blobBytes += entry.body.length;
+    // Without a disk the memory layer is the whole cache: only the count bounds it then.
+    const maxBytes = this.root ? MAX_MEMORY_BLOB_BYTES : Infinity;
+    for (const [k, v] of this.blobs) {
+      if (this.blobs.size <= 1 || (this.blobs.size <= MAX_MEMORY_BLOBS && this.blobBytes <= maxBytes)) break;
+      this.blobs.delete(k);
+      this.blobBytes -= v.body.length;
+    }
   }
 
   private async read<T>(file: string): Promise<T | undefined> {
@@ -138,6 +160,13 @@ export class ImageCache {
       await unlink(tmp).catch(() => undefined);
     }
   }
+}
+
+/** Sets `key` as the most recently used entry and drops the least recently used beyond `max`. */
+function bounded<V>(m: Map<string, V>, key: string, value: V, max: number): void {
+  m.delete(key);
+  m.set(key, value);
+  if (m.size > max) m.delete(m.keys().next().value as string);
 }
 
 function hexOf(digest: string): string | undefined {

@@ -64,6 +64,13 @@ interface TagListState {
   error?: string;
 }
 
+/**
+ * Memory bounds: image:tag:platform answers and repositories' tag lists held in memory, least recently used
+ * dropped first (lookups in flight are kept). The disk cache still has them.
+ */
+const MAX_ENTRIES = 1000;
+const MAX_TAG_LISTS = 64;
+
 /** How long the local engine waits for the cache or registry before it is asked anyway. */
 const LOCAL_AFTER_MS = 250;
 
@@ -140,6 +147,7 @@ export class ImageService {
   peek(ref: ImageRef, platform: string): ImageFacts {
     const key = imageKey(ref, canonicalPlatform(platform));
     const e = this.entries.get(key);
+    if (e) touch(this.entries, key, e);
     if (!e || (!e.inflight && e.expires <= this.now())) void this.lookup(ref, platform);
     const cur = this.entries.get(key);
     return cur?.facts ?? { status: 'pending' };
@@ -155,6 +163,7 @@ export class ImageService {
     if (!e) {
       e = { facts: undefined, expires: 0, inflight: undefined };
       this.entries.set(key, e);
+      trim(this.entries, MAX_ENTRIES, (x) => x.inflight === undefined);
     }
     const entry = e;
     this.stats.lookups++;
@@ -191,7 +200,8 @@ export class ImageService {
     if (!st) {
       st = { tags: undefined, expires: 0, inflight: undefined };
       this.tagLists.set(key, st);
-    }
+      trim(this.tagLists, MAX_TAG_LISTS, (x) => x.inflight === undefined);
+    } else touch(this.tagLists, key, st);
     if (!st.inflight && st.expires <= this.now()) {
       const s = st;
       s.inflight = this.fetchTags(registry, repository, key, s).finally(() => {
@@ -449,6 +459,21 @@ export class ImageService {
       st.error = err.message;
       st.expires = now + this.faultTtl(err);
     }
+  }
+}
+
+/** Marks a map entry as the most recently used (maps iterate in insertion order). */
+function touch<V>(m: Map<string, V>, key: string, value: V): void {
+  m.delete(key);
+  m.set(key, value);
+}
+
+/** Drops the least recently used entries that may go until the map holds at most `max`. */
+function trim<V>(m: Map<string, V>, max: number, mayGo: (v: V) => boolean): void {
+  if (m.size <= max) return;
+  for (const [k, v] of m) {
+    if (m.size <= max) break;
+    if (mayGo(v)) m.delete(k);
   }
 }
 

@@ -8,6 +8,10 @@
  * The mapping of history entries to instructions (core/features/layer-map) is redone per document version, so
  * lenses follow edits and stay on the instructions that made the layers.
  *
+ * Memory: the mapping (which holds the document's analysis) is dropped when the document closes; at most
+ * MAX_RECORDS images are remembered (the client sends each once, so a closed Dockerfile's image is kept for when
+ * it is opened again).
+ *
  * Must not: run docker (the client does, in trusted workspaces only).
  */
 import { CodeLensRefreshRequest, type CodeLens, type CodeLensParams } from 'vscode-languageserver/node';
@@ -45,6 +49,9 @@ interface Record_ {
   readonly params: BuiltImageParams;
   cache: { analysis: Analysis; mapping: LayerMapping } | undefined;
 }
+
+/** Images remembered, least recently recorded dropped first (the client keeps 100 records). */
+const MAX_RECORDS = 128;
 
 const registries = new WeakMap<DocumentStore, Map<string, Record_>>();
 
@@ -124,11 +131,19 @@ export const buildInfoModule: HandlerModule = {
       safeNotify(connection, BUILT_IMAGE_NOTIFICATION, (params: BuiltImageParams) => {
         if (!params || typeof params.uri !== 'string' || !params.image || typeof params.image.id !== 'string') return;
         const records = recordsOf(store);
-        if (params.history === null) records.delete(params.uri);
-        else if (Array.isArray(params.history)) records.set(params.uri, { params, cache: undefined });
+        records.delete(params.uri);
+        if (Array.isArray(params.history)) {
+          records.set(params.uri, { params, cache: undefined });
+          if (records.size > MAX_RECORDS) records.delete(records.keys().next().value as string);
+        }
         if (canRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       }),
     );
+    // A closed document's analysis is not kept alive by its layer mapping.
+    store.documents.onDidClose((e) => {
+      const rec = recordsOf(store).get(e.document.uri);
+      if (rec) rec.cache = undefined;
+    });
     connection.onCodeLens(safe(connection, 'textDocument/codeLens', [] as CodeLens[], (params: CodeLensParams) => layerCodeLenses(store, params.textDocument.uri)));
   },
 };

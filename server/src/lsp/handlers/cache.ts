@@ -10,6 +10,9 @@
  * - `cacheHoverSection` is what the hover handler (handlers/hover.ts, another module's) appends.
  * - `recordKnownLayers` / the `dockwright/knownLayers` notification let the build feature say which image was
  *   built from a Dockerfile, so the hover shows real layers.
+ * Memory: per-document state (the build-context setting, the document's hold on its context) lives while the
+ * document is open; a closed document's context is kept only among the few most recent idle ones
+ * (MAX_IDLE_CONTEXTS), and known layers are bounded (MAX_KNOWN).
  * Must not: block a request on a scan (hover and cacheMap use what is known, the scan goes on behind).
  */
 import { existsSync, promises as fsp } from 'node:fs';
@@ -70,9 +73,13 @@ export interface CacheMapResult {
   readonly results: readonly CacheMapEntry[];
 }
 
+/** Contexts kept after their last document closed, so that reopening it does not scan again. */
+const MAX_IDLE_CONTEXTS = 2;
+/** Images recorded with `dockwright/knownLayers`, least recently recorded dropped first. */
+const MAX_KNOWN = 128;
+
 interface CacheState {
   readonly scanner: ContextScanner;
-  readonly settings: Map<string, { generation: number; value: Promise<string | undefined> }>;
   readonly resolvedSetting: Map<string, string | undefined>;
   readonly known: Map<string, KnownImageLayers>;
   readonly ctx: ServerContext;
@@ -84,8 +91,10 @@ const states = new WeakMap<DocumentStore, CacheState>();
 export function recordKnownLayers(store: DocumentStore, dockerfileUri: string, layers: KnownImageLayers | undefined): void {
   const st = states.get(store);
   if (!st) return;
-  if (layers) st.known.set(dockerfileUri, layers);
-  else st.known.delete(dockerfileUri);
+  st.known.delete(dockerfileUri);
+  if (!layers) return;
+  st.known.set(dockerfileUri, layers);
+  if (st.known.size > MAX_KNOWN) st.known.delete(st.known.keys().next().value as string);
 }
 
 function folderFor(folders: readonly WorkspaceFolder[], path: string): string | undefined {
@@ -99,25 +108,21 @@ function folderFor(folders: readonly WorkspaceFolder[], path: string): string | 
   return best;
 }
 
-/** `dockwright.buildContext` for a document (cached per settings generation). */
+/**
+ * `dockwright.buildContext` for a document: part of the document's settings (one workspace/configuration round
+ * trip per workspace folder, lsp/settings.ts). Remembered per open document for `contextNow`, which cannot wait.
+ */
 function buildContextSetting(st: CacheState, uri: string): Promise<string | undefined> {
-  const { connection, settings, clientCapabilities } = st.ctx;
-  const hit = st.settings.get(uri);
-  if (hit && hit.generation === settings.generation) return hit.value;
-  const value = clientCapabilities.workspace?.configuration
-    ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'dockwright.buildContext' }).then(
-        (v: unknown) => {
-          // Some clients answer with the whole `dockwright` section whatever the section asked.
-          const raw = typeof v === 'string' ? v : v && typeof v === 'object' ? (v as { buildContext?: unknown }).buildContext : undefined;
-          const s = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
-          st.resolvedSetting.set(uri, s);
-          return s;
-        },
-        () => undefined,
-      )
-    : Promise.resolve(undefined);
-  st.settings.set(uri, { generation: settings.generation, value });
-  return value;
+  const { settings, store } = st.ctx;
+  return settings.get(uri).then(
+    (s) => {
+      const value = s.buildContext !== '' ? s.buildContext : undefined;
+      // Closed meanwhile (or never open, as cacheMap's candidates): nothing to remember.
+      if (store.get(uri)) st.resolvedSetting.set(uri, value);
+      return value;
+    },
+    () => undefined,
+  );
 }
 
 /** The document's context right now (no waiting): the scanner's index as far as it goes. */
@@ -125,7 +130,12 @@ function contextNow(st: CacheState, uri: string, text: string): ContextInfo | un
   const path = filePathOf(uri);
   if (!path || !st.ctx.store.trusted) return undefined;
   void buildContextSetting(st, uri);
-  return st.scanner.contextFor(path, text, st.resolvedSetting.get(uri), folderFor(st.ctx.workspaceFolders, path));
+  return st.scanner.contextFor(path, text, st.resolvedSetting.get(uri), folderFor(st.ctx.workspaceFolders, path), userOf(st, uri));
+}
+
+/** The document holds its context while it is open (a late analysis of a closed one does not). */
+function userOf(st: CacheState, uri: string): string | undefined {
+  return st.ctx.store.get(uri) ? uri : undefined;
 }
 
 /** The layer section of the hover at `offset` (undefined without the module or where it has nothing to say). */
@@ -223,13 +233,18 @@ export const cacheModule: HandlerModule = {
   register(ctx: ServerContext): void {
     const c: Connection = ctx.connection;
     const caps = ctx.clientCapabilities;
-    const scanner = new ContextScanner({ watch: 'fs' });
-    const st: CacheState = { scanner, settings: new Map(), resolvedSetting: new Map(), known: new Map(), ctx };
+    const scanner = new ContextScanner({ watch: 'fs', maxIdleContexts: MAX_IDLE_CONTEXTS });
+    const st: CacheState = { scanner, resolvedSetting: new Map(), known: new Map(), ctx };
     states.set(ctx.store, st);
 
     setDocumentContextProvider(async (uri, path, text) => {
       const setting = await buildContextSetting(st, uri);
-      return scanner.contextFor(path, text, setting, folderFor(ctx.workspaceFolders, path));
+      return scanner.contextFor(path, text, setting, folderFor(ctx.workspaceFolders, path), userOf(st, uri));
+    });
+    ctx.store.documents.onDidClose((e) => {
+      const uri = e.document.uri;
+      st.resolvedSetting.delete(uri);
+      scanner.release(uri);
     });
 
     // Let the client watch the workspace (VS Code already does, honouring files.watcherExclude).
