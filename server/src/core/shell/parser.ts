@@ -69,6 +69,11 @@ interface Ctx {
   readonly inCond: boolean;
 }
 
+/** Every context is made here, so that they all have the same shape (spreading makes another). */
+function mkCtx(depth: number, inSub: boolean, inCond: boolean): Ctx {
+  return { depth, inSub, inCond };
+}
+
 interface Pending {
   redirect: MRedirect;
   delimiter: string;
@@ -78,6 +83,65 @@ interface Pending {
 
 /** Characters that end an unquoted word. */
 const META = new Set([' ', '\t', '\r', '\n', ';', '&', '|', '<', '>', '(', ')']);
+
+// Character codes and classes: the scanners read `charCodeAt` and look the class up in a table.
+const C_TAB = 9;
+const C_NL = 10;
+const C_CR = 13;
+const C_SPACE = 32;
+const C_BANG = 33;
+const C_DQUOTE = 34;
+const C_HASH = 35;
+const C_DOLLAR = 36;
+const C_AMP = 38;
+const C_SQUOTE = 39;
+const C_LPAREN = 40;
+const C_RPAREN = 41;
+const C_STAR = 42;
+const C_PLUS = 43;
+const C_SEMI = 59;
+const C_LT = 60;
+const C_EQ = 61;
+const C_GT = 62;
+const C_AT = 64;
+const C_LBRACKET = 91;
+const C_BACKSLASH = 92;
+const C_BACKTICK = 96;
+const C_LBRACE = 123;
+const C_PIPE = 124;
+const C_RBRACE = 125;
+
+/** Bit flags of ASCII characters. */
+const F_META = 1; // ends an unquoted word (META)
+const F_LOOSE_END = 2; // ends a word inside `[[ ]]`: blanks, newlines and `;`
+const F_WORD_SPECIAL = 4; // starts a quote, escape, expansion or process substitution in a word
+const F_NAME_START = 8; // [A-Za-z_]
+const F_NAME = 16; // [A-Za-z0-9_]
+const F_DIGIT = 32; // [0-9]
+const F_FN_NAME = 64; // [A-Za-z0-9_.:-]
+const CHAR_FLAGS = new Uint8Array(128);
+for (const c of META) CHAR_FLAGS[c.charCodeAt(0)] |= F_META;
+for (const c of [' ', '\t', '\r', '\n', ';']) CHAR_FLAGS[c.charCodeAt(0)] |= F_LOOSE_END;
+for (const c of ['\\', "'", '"', '`', '$', '<', '>']) CHAR_FLAGS[c.charCodeAt(0)] |= F_WORD_SPECIAL;
+for (let k = 0; k < 128; k++) {
+  const ch = String.fromCharCode(k);
+  if (/[A-Za-z_]/.test(ch)) CHAR_FLAGS[k] |= F_NAME_START;
+  if (/[A-Za-z0-9_]/.test(ch)) CHAR_FLAGS[k] |= F_NAME;
+  if (/[0-9]/.test(ch)) CHAR_FLAGS[k] |= F_DIGIT;
+  if (/[A-Za-z0-9_.:-]/.test(ch)) CHAR_FLAGS[k] |= F_FN_NAME;
+}
+/**
+ * Whether the character code (-1 past the end) has one of the flags. Codes are small integers, never
+ * NaN (`charCodeAt` past the end of the string): V8's optimized code then stays on integers.
+ */
+function has(code: number, flags: number): boolean {
+  return code >= 0 && code < 128 && (CHAR_FLAGS[code] & flags) !== 0;
+}
+
+/** The character code at `i`, -1 past the end of the text. */
+function codeAt(text: string, i: number): number {
+  return i < text.length ? text.charCodeAt(i) : -1;
+}
 /** Tokens that close a construct: unexpected anywhere else in command position. */
 const CLOSERS = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', 'esac', '}', ')', ';;', ';&', ';;&']);
 const OPERATORS = new Set([';', '&', '&&', '||', '|', '|&', ';;', ';&', ';;&', ')']);
@@ -95,6 +159,29 @@ const BASH_BUILTINS = new Set(['source', 'declare', 'typeset', 'shopt', 'let', '
 /** Builtins whose arguments may be array assignments (`local a=(1 2)`). */
 const DECLARATIONS = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
 const MAX_NESTING = 200;
+/**
+ * tokenAt() gives the words the parser looks for (reserved words, `{`, `}`, `!`, `-p` after `time`) as
+ * themselves and any other word as WORD (no real token has a space). A word `EOF` reads as the end
+ * of the text 'EOF', as it always has.
+ */
+const WORD = ' word';
+const WORD_TOKENS = ['if', 'then', 'elif', 'else', 'fi', 'do', 'done', 'case', 'esac', 'in', 'while', 'until', 'for', 'select', 'function', 'time', '{', '}', '!', '-p', 'EOF'];
+const WORD_TOKENS_BY_LENGTH: string[][] = [];
+for (const w of WORD_TOKENS) (WORD_TOKENS_BY_LENGTH[w.length] ??= []).push(w);
+for (let i = 0; i < WORD_TOKENS_BY_LENGTH.length; i++) WORD_TOKENS_BY_LENGTH[i] ??= [];
+/** Redirection operators by their first character, longest first. */
+const REDIRECT_OPS_LT = ['<<<', '<<-', '<<', '<>', '<&', '<'];
+const REDIRECT_OPS_GT = ['>>', '>|', '>&', '>'];
+const REDIRECT_OPS_AMP = ['&>>', '&>'];
+/** `$x` with one of these (codes of [0-9@*#?$!-]) is a special or positional parameter. */
+const SPECIAL_PARAM: ReadonlySet<number> = new Set([...'0123456789@*#?$!-'].map((c) => c.charCodeAt(0)));
+/** In a word's literal text: `{a,b}` or `{1..3}`. */
+const BRACE_EXPANSION = /\{[^{}\s]*,[^{}\s]*\}|\{[^{}\s]+\.\.[^{}\s]+\}/;
+/**
+ * The array of every empty list of the result (no assignments, no redirects, no pipes, no unquoted
+ * variables...): one shared object, frozen so that nothing can add to it. Lists only grow through add().
+ */
+const NONE = Object.freeze([]) as unknown as never[];
 const ASSIGNMENT = /[A-Za-z_][A-Za-z0-9_]*(\[[^\]\s]*\])?\+?=/y;
 const FUNCTION_DEF = /[A-Za-z_][A-Za-z0-9_.:-]*[ \t]*\([ \t]*\)/y;
 
@@ -123,6 +210,12 @@ class Parser {
   private pending: Pending[] = [];
   private stopStack: ReadonlySet<string>[] = [];
   private nesting = 0;
+  private readonly chainPipes: MPipeline[] = [];
+  private readonly chainRanges: number[] = [];
+  private chainTop = 0;
+  /** The arguments of the simple commands being read, innermost last. */
+  private readonly argBuf: MWord[] = [];
+  private argTop = 0;
 
   constructor(
     readonly text: string,
@@ -132,20 +225,20 @@ class Parser {
   }
 
   parseTop(): void {
-    this.parseList({ depth: 0, inSub: false, inCond: false }, EMPTY);
+    this.parseList(mkCtx(0, false, false), EMPTY);
   }
 
+  /** The result; the parser's arrays are handed over (sorted in place), so call it once. */
   result(dialect: ShellDialect): ShellScript {
-    const byPos = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start - b.start || b.end - a.end;
     const n = this.text.length;
     const clamp = (e: ShParseError): ShParseError => ({ message: e.message, start: Math.min(Math.max(e.start, 0), n), end: Math.min(Math.max(e.end, e.start, 0), n) });
     return {
       text: this.text,
-      commands: [...this.commands].sort(byPos),
-      pipelines: [...this.pipelines].sort(byPos),
-      bashisms: [...this.bashisms].sort(byPos),
-      errors: this.errors.map(clamp).sort(byPos),
-      substitutions: [...this.subs].sort(byPos),
+      commands: sortByPos(this.commands),
+      pipelines: sortByPos(this.pipelines),
+      bashisms: sortByPos(this.bashisms),
+      errors: sortByPos(this.errors.length > 0 ? this.errors.map(clamp) : this.errors),
+      substitutions: sortByPos(this.subs),
       dialect,
     };
   }
@@ -156,11 +249,12 @@ class Parser {
     return i < this.lim ? this.text[i] : '';
   }
 
-  private readonly errorKeys = new Set<string>();
+  private errorKeys: Set<string> | undefined;
 
   private error(message: string, start: number, end: number): void {
     // One error per position is enough: recovery may revisit it.
     const key = `${start}:${message}`;
+    this.errorKeys ??= new Set();
     if (this.errorKeys.has(key)) return;
     this.errorKeys.add(key);
     this.errors.push({ message, start, end: Math.max(start, end) });
@@ -170,59 +264,110 @@ class Parser {
     this.bashisms.push({ feature, start, end });
   }
 
+  /** The character code at `i`, -1 at or past the limit. */
+  private code(i: number): number {
+    return i < this.lim ? this.text.charCodeAt(i) : -1;
+  }
+
+  // The last token read: the same position is asked for several times (list, pipeline, command).
+  private tokPos = -1;
+  private tokLim = -1;
+  private tok = '';
+  /** Where the last word token read ends. */
+  private tokEnd = 0;
+
   /** The operator or the literal run of characters at the position ('EOF' at the end). */
   private tokenAt(): string {
     const p = this.pos;
-    if (p >= this.lim) return 'EOF';
-    const c = this.text[p];
-    const c1 = this.at(p + 1);
+    if (p === this.tokPos && this.lim === this.tokLim) return this.tok;
+    const t = this.scanToken(p);
+    this.tokPos = p;
+    this.tokLim = this.lim;
+    this.tok = t;
+    return t;
+  }
+
+  private scanToken(p: number): string {
+    const lim = this.lim;
+    if (p >= lim) return 'EOF';
+    const text = this.text;
+    const c = text.charCodeAt(p);
+    const c1 = this.code(p + 1);
     switch (c) {
-      case ';':
-        if (c1 === ';') return this.at(p + 2) === '&' ? ';;&' : ';;';
-        return c1 === '&' ? ';&' : ';';
-      case '&':
-        if (c1 === '&') return '&&';
-        if (c1 === '>') return this.at(p + 2) === '>' ? '&>>' : '&>';
+      case C_SEMI:
+        if (c1 === C_SEMI) return this.code(p + 2) === C_AMP ? ';;&' : ';;';
+        return c1 === C_AMP ? ';&' : ';';
+      case C_AMP:
+        if (c1 === C_AMP) return '&&';
+        if (c1 === C_GT) return this.code(p + 2) === C_GT ? '&>>' : '&>';
         return '&';
-      case '|':
-        if (c1 === '|') return '||';
-        return c1 === '&' ? '|&' : '|';
-      case '(':
-        return c1 === '(' ? '((' : '(';
-      case ')':
-      case '\n':
-      case '<':
-      case '>':
-        return c;
+      case C_PIPE:
+        if (c1 === C_PIPE) return '||';
+        return c1 === C_AMP ? '|&' : '|';
+      case C_LPAREN:
+        return c1 === C_LPAREN ? '((' : '(';
+      case C_RPAREN:
+        return ')';
+      case C_NL:
+        return '\n';
+      case C_LT:
+        return '<';
+      case C_GT:
+        return '>';
       default: {
         let e = p;
-        while (e < this.lim && !META.has(this.text[e])) e++;
-        return this.text.slice(p, e);
+        while (e < lim && !has(text.charCodeAt(e), F_META)) e++;
+        this.tokEnd = e;
+        const len = e - p;
+        if (len === 0) return '';
+        if (len < WORD_TOKENS_BY_LENGTH.length) {
+          const candidates = WORD_TOKENS_BY_LENGTH[len];
+          for (let k = 0; k < candidates.length; k++) {
+            const w = candidates[k];
+            if (w.charCodeAt(0) !== c) continue;
+            let j = 1;
+            while (j < len && w.charCodeAt(j) === text.charCodeAt(p + j)) j++;
+            if (j === len) return w;
+          }
+        }
+        return WORD;
       }
     }
   }
 
+  /** The text of the WORD token at the position. */
+  private wordAt(): string {
+    let e = this.pos;
+    while (e < this.lim && !has(this.text.charCodeAt(e), F_META)) e++;
+    return this.text.slice(this.pos, e);
+  }
+
   private skipBlanks(): void {
-    while (this.pos < this.lim) {
-      const c = this.text[this.pos];
-      if (c === ' ' || c === '\t' || c === '\r') this.pos++;
-      else if (c === '\\' && this.at(this.pos + 1) === '\n') this.pos += 2;
+    const text = this.text;
+    const lim = this.lim;
+    let p = this.pos;
+    while (p < lim) {
+      const c = text.charCodeAt(p);
+      if (c === C_SPACE || c === C_TAB || c === C_CR) p++;
+      else if (c === C_BACKSLASH && p + 1 < lim && text.charCodeAt(p + 1) === C_NL) p += 2;
       else break;
     }
+    this.pos = p;
   }
 
   private skipComment(): void {
-    if (this.at(this.pos) !== '#') return;
-    while (this.pos < this.lim && this.text[this.pos] !== '\n') this.pos++;
+    if (this.code(this.pos) !== C_HASH) return;
+    const nl = this.text.indexOf('\n', this.pos);
+    this.pos = nl < 0 || nl > this.lim ? this.lim : nl;
   }
 
   /** Blanks, comments and newlines (where a command may continue on the next line). */
   private skipLinebreaks(): void {
     for (;;) {
       this.skipBlanks();
-      const c = this.at(this.pos);
-      if (c === '#') this.skipComment();
-      else if (c === '\n') this.consumeNewline();
+      const c = this.code(this.pos);
+      if (c === C_HASH) this.skipComment();
+      else if (c === C_NL) this.consumeNewline();
       else return;
     }
   }
@@ -238,14 +383,19 @@ class Parser {
     for (const h of pending) {
       const bodyStart = this.pos;
       let body: { start: number; end: number } | undefined;
+      const text = this.text;
+      const delimiter = h.delimiter;
       while (this.pos < this.lim) {
-        const nl = this.text.indexOf('\n', this.pos);
+        const nl = text.indexOf('\n', this.pos);
         const lineEnd = nl < 0 || nl >= this.lim ? this.lim : nl;
-        let line = this.text.slice(this.pos, lineEnd).replace(/\r$/, '');
-        if (h.strip) line = line.replace(/^\t+/, '');
+        // The line without one trailing \r and, for `<<-`, without its leading tabs.
+        let a = this.pos;
+        let b = lineEnd;
+        if (b > a && text.charCodeAt(b - 1) === C_CR) b--;
+        if (h.strip) while (a < b && text.charCodeAt(a) === C_TAB) a++;
         const lineStart = this.pos;
         this.pos = lineEnd < this.lim ? lineEnd + 1 : this.lim;
-        if (line === h.delimiter) {
+        if (b - a === delimiter.length && text.startsWith(delimiter, a)) {
           body = { start: bodyStart, end: lineStart };
           break;
         }
@@ -263,12 +413,11 @@ class Parser {
     const savedLim = this.lim;
     this.lim = end;
     this.pos = start;
-    const none: Var[] = [];
     try {
       while (this.pos < this.lim) {
         const c = this.text[this.pos];
         if (c === '\\') this.pos += 2;
-        else if (c === '$') this.readDollar(ctx, true, none);
+        else if (c === '$') this.readDollar(ctx, true);
         else if (c === '`') this.readBacktick(ctx, true);
         else this.pos++;
       }
@@ -280,7 +429,8 @@ class Parser {
 
   private isStop(tok: string, stops: ReadonlySet<string>): boolean {
     if (stops.has(tok)) return true;
-    for (const s of this.stopStack) if (s.has(tok)) return true;
+    const stack = this.stopStack;
+    for (let i = 0; i < stack.length; i++) if (stack[i].has(tok)) return true;
     return false;
   }
 
@@ -296,16 +446,18 @@ class Parser {
         const before = this.pos;
         this.skipLinebreaks();
         const tok = this.tokenAt();
-        if (tok === 'EOF' || this.isStop(tok, stops)) return;
-        if (CLOSERS.has(tok) || OPERATORS.has(tok)) {
+        if (tok !== WORD && (tok === 'EOF' || this.isStop(tok, stops))) return;
+        if (tok !== WORD && (CLOSERS.has(tok) || OPERATORS.has(tok))) {
           this.error(`Unexpected '${tok}'.`, this.pos, this.pos + tok.length);
           this.pos += tok.length;
           prevConn = undefined;
           prevPipe = undefined;
           continue;
         }
-        // An and-or list.
-        const chain: { p: MPipeline; from: number; to: number }[] = [];
+        // An and-or list: its pipelines and the range of this.commands each added go on the chain
+        // buffers (shared by the nested lists, which take them back off before this one goes on).
+        const chainBase = this.chainTop;
+        let anyHandled = false;
         for (;;) {
           const from = this.commands.length;
           const p = this.parsePipeline(ctx);
@@ -315,13 +467,18 @@ class Parser {
             prevPipe.following = p;
             p.preceding = prevPipe;
           }
-          chain.push({ p, from, to: this.commands.length });
+          const top = this.chainTop++;
+          this.chainPipes[top] = p;
+          this.chainRanges[2 * top] = from;
+          this.chainRanges[2 * top + 1] = this.commands.length;
+          if (p.negated) anyHandled = true;
           prevPipe = p;
           this.skipBlanks();
           this.skipComment();
           const t2 = this.tokenAt();
           if (t2 === '&&' || t2 === '||') {
             p.next = t2;
+            if (t2 === '||') anyHandled = true;
             const opStart = this.pos;
             this.pos += 2;
             this.skipLinebreaks();
@@ -342,18 +499,26 @@ class Parser {
             prevConn = undefined;
             if (t2 !== 'EOF' && !this.isStop(t2, stops) && !CLOSERS.has(t2) && !OPERATORS.has(t2)) {
               // e.g. `(a) b` or `fi x`: a word where an operator must come.
-              this.error(`Unexpected '${t2.length > 20 ? t2.slice(0, 20) + '…' : t2}' after a command.`, this.pos, this.pos + Math.max(1, t2.length));
+              const w = t2 === WORD ? this.wordAt() : t2;
+              this.error(`Unexpected '${w.length > 20 ? w.slice(0, 20) + '…' : w}' after a command.`, this.pos, this.pos + Math.max(1, w.length));
               prevPipe = undefined;
             }
           }
           break;
         }
         // Failure is handled for every pipeline left of a `||` in the chain.
-        let handled = false;
-        for (let i = chain.length - 1; i >= 0; i--) {
-          if (chain[i].p.next === '||') handled = true;
-          if (handled || chain[i].p.negated) for (let k = chain[i].from; k < chain[i].to; k++) this.commands[k].inCondition = true;
+        if (anyHandled) {
+          let handled = false;
+          for (let i = this.chainTop - 1; i >= chainBase; i--) {
+            const cp = this.chainPipes[i];
+            if (cp.next === '||') handled = true;
+            if (handled || cp.negated) {
+              const to = this.chainRanges[2 * i + 1];
+              for (let k = this.chainRanges[2 * i]; k < to; k++) this.commands[k].inCondition = true;
+            }
+          }
         }
+        this.chainTop = chainBase;
         if (this.pos === before) {
           // No progress: skip a character so the loop ends.
           this.error(`Unexpected '${this.text[this.pos]}'.`, this.pos, this.pos + 1);
@@ -382,7 +547,7 @@ class Parser {
       this.pos++;
       this.skipBlanks();
     }
-    const p: MPipeline = { commands: [], negated, start, end: this.pos, next: undefined, prev: undefined, pipes: [], depth: ctx.depth, preceding: undefined, following: undefined };
+    const p: MPipeline = { commands: NONE, negated, start, end: this.pos, next: undefined, prev: undefined, pipes: NONE, depth: ctx.depth, preceding: undefined, following: undefined };
     let any = false;
     for (;;) {
       const end = this.parseCommand(ctx, p);
@@ -399,7 +564,7 @@ class Parser {
       const tok = this.tokenAt();
       if (tok === '|' || tok === '|&') {
         if (tok === '|&') this.bashism('|&', this.pos, this.pos + 2);
-        p.pipes.push({ start: this.pos, end: this.pos + tok.length });
+        p.pipes = add(p.pipes, { start: this.pos, end: this.pos + tok.length });
         this.pos += tok.length;
         p.end = this.pos;
         this.skipLinebreaks();
@@ -430,37 +595,88 @@ class Parser {
     this.nesting++;
     try {
       const tok = this.tokenAt();
-      const inner: Ctx = { depth: ctx.depth + 1, inSub: ctx.inSub, inCond: ctx.inCond };
-      switch (tok) {
+            switch (tok) {
         case 'if':
-          return this.withRedirects(ctx, this.parseIf(inner));
+          return this.withRedirects(ctx, this.parseIf(this.deeper(ctx)));
         case 'while':
         case 'until':
-          return this.withRedirects(ctx, this.parseWhile(inner, tok));
+          return this.withRedirects(ctx, this.parseWhile(this.deeper(ctx), tok));
         case 'for':
         case 'select':
-          return this.withRedirects(ctx, this.parseFor(inner, tok));
+          return this.withRedirects(ctx, this.parseFor(this.deeper(ctx), tok));
         case 'case':
-          return this.withRedirects(ctx, this.parseCase(inner));
+          return this.withRedirects(ctx, this.parseCase(this.deeper(ctx)));
         case '{':
-          return this.withRedirects(ctx, this.parseGroup(inner));
+          return this.withRedirects(ctx, this.parseGroup(this.deeper(ctx)));
         case '((':
-          return this.withRedirects(ctx, this.parseArithCommand(inner));
+          return this.withRedirects(ctx, this.parseArithCommand(this.deeper(ctx)));
         case '(':
-          return this.withRedirects(ctx, this.parseSubshell(inner));
+          return this.withRedirects(ctx, this.parseSubshell(this.deeper(ctx)));
         case 'function':
           return this.parseFunction(ctx, p, true);
         default:
           break;
       }
-      if (tok === 'EOF' || tok === '\n' || CLOSERS.has(tok) || OPERATORS.has(tok)) return -1;
-      FUNCTION_DEF.lastIndex = this.pos;
-      const m = FUNCTION_DEF.exec(this.text);
-      if (m && m.index + m[0].length <= this.lim) return this.parseFunction(ctx, p, false);
+      if (tok !== WORD && (tok === 'EOF' || tok === '\n' || CLOSERS.has(tok) || OPERATORS.has(tok))) return -1;
+      if (this.functionDefAt(this.pos, this.tokEnd)) return this.parseFunction(ctx, p, false);
       return this.parseSimple(ctx, p);
     } finally {
       this.nesting--;
     }
+  }
+
+  /**
+   * Whether FUNCTION_DEF (`name ( )`) matches at `i` and ends within the limit, the word token at `i`
+   * ending at `wordEnd`. By hand: the regex ran at the start of every command. Like the regex, it reads
+   * past the limit.
+   */
+  private functionDefAt(i: number, wordEnd: number): boolean {
+    const text = this.text;
+    // The name ends where the word does (a character that is neither a name character nor a
+    // metacharacter stops the match), and a `(` follows, after blanks: most commands fail here.
+    let k = wordEnd;
+    while (k < this.lim && (text.charCodeAt(k) === C_SPACE || text.charCodeAt(k) === C_TAB)) k++;
+    if (this.code(k) !== C_LPAREN) return false;
+    if (!has(codeAt(text, i), F_NAME_START)) return false;
+    k = i + 1;
+    while (has(codeAt(text, k), F_FN_NAME)) k++;
+    while (codeAt(text, k) === C_SPACE || codeAt(text, k) === C_TAB) k++;
+    if (codeAt(text, k) !== C_LPAREN) return false;
+    k++;
+    while (codeAt(text, k) === C_SPACE || codeAt(text, k) === C_TAB) k++;
+    if (codeAt(text, k) !== C_RPAREN) return false;
+    return k + 1 <= this.lim;
+  }
+
+  /**
+   * The length of the ASSIGNMENT prefix (`NAME=`, `NAME+=`, `NAME[i]=`) at `i`, 0 when there is none;
+   * `indexed` tells whether it has the `[i]` part. Reads past the limit, like the regex.
+   */
+  private assignmentAt(i: number): number {
+    const text = this.text;
+    if (!has(codeAt(text, i), F_NAME_START)) return 0;
+    let k = i + 1;
+    while (has(codeAt(text, k), F_NAME)) k++;
+    let c = codeAt(text, k);
+    this.indexed = false;
+    if (c === C_LBRACKET) {
+      // Rare: let the regex decide (`[^\]\s]` is Unicode whitespace).
+      ASSIGNMENT.lastIndex = i;
+      const m = ASSIGNMENT.exec(text);
+      if (!m) return 0;
+      this.indexed = m[1] !== undefined;
+      return m[0].length;
+    }
+    if (c === C_PLUS) c = codeAt(text, ++k);
+    return c === C_EQ ? k + 1 - i : 0;
+  }
+
+  /** Set by assignmentAt. */
+  private indexed = false;
+
+  /** The context of a compound command's body. */
+  private deeper(ctx: Ctx): Ctx {
+    return mkCtx(ctx.depth + 1, ctx.inSub, ctx.inCond);
   }
 
   /** Redirections after a compound command (`done < file`, `} > log`). */
@@ -478,10 +694,10 @@ class Parser {
 
   private parseSimple(ctx: Ctx, p: MPipeline): number {
     const cmd: MCommand = {
-      assignments: [],
+      assignments: NONE,
       name: undefined,
-      args: [],
-      redirects: [],
+      args: NONE,
+      redirects: NONE,
       start: this.pos,
       end: this.pos,
       pipeline: p,
@@ -492,19 +708,22 @@ class Parser {
     };
     let dbl = false; // inside [[ ... ]]
     let dblStart = 0;
+    let declaring = false; // the name is a declaration builtin
+    const text = this.text;
+    const argBase = this.argTop;
     for (;;) {
       this.skipBlanks();
       if (this.pos >= this.lim) break;
-      const c = this.text[this.pos];
-      if (c === '#') {
+      const cc = text.charCodeAt(this.pos);
+      if (cc === C_HASH) {
         this.skipComment();
         break;
       }
       if (dbl) {
-        if (c === '\n' || c === ';') break;
-        const two = this.text.slice(this.pos, this.pos + 2);
-        if ((two === '&&' || two === '||') && (this.pos + 2 >= this.lim || /[\s]/.test(this.text[this.pos + 2]))) {
-          cmd.args.push(literalWord(two, this.pos));
+        if (cc === C_NL || cc === C_SEMI) break;
+        const two = text.slice(this.pos, this.pos + 2);
+        if ((two === '&&' || two === '||') && (this.pos + 2 >= this.lim || /[\s]/.test(text[this.pos + 2]))) {
+          this.argBuf[this.argTop++] = literalWord(two, this.pos);
           this.pos += 2;
           cmd.end = this.pos;
           continue;
@@ -514,18 +733,19 @@ class Parser {
           this.pos++;
           continue;
         }
-        cmd.args.push(w);
+        this.argBuf[this.argTop++] = w;
         cmd.end = w.end;
         if (w.raw === ']]') dbl = false;
         continue;
       }
-      if (!this.isProcessSubst() && this.isRedirectStart()) {
+      const procSubst = (cc === C_LT || cc === C_GT) && this.code(this.pos + 1) === C_LPAREN;
+      if (!procSubst && (cc === C_LT || cc === C_GT || cc === C_AMP || has(cc, F_DIGIT)) && this.isRedirectStart()) {
         const r = this.parseRedirect(ctx);
-        cmd.redirects.push(r);
+        cmd.redirects = add(cmd.redirects, r);
         cmd.end = r.end;
         continue;
       }
-      if (c === '(' && !this.isProcessSubst()) {
+      if (cc === C_LPAREN) {
         // `echo (x)`: bash rejects it; skip the balanced group.
         const s = this.pos;
         let d = 0;
@@ -539,41 +759,43 @@ class Parser {
         cmd.end = this.pos;
         continue;
       }
-      if (META.has(c) && !this.isProcessSubst()) break;
-      const declaring = cmd.name && !cmd.name.quoted && DECLARATIONS.has(cmd.name.value);
+      if (!procSubst && has(cc, F_META)) break;
       if (!cmd.name || declaring) {
-        ASSIGNMENT.lastIndex = this.pos;
-        const m = ASSIGNMENT.exec(this.text);
-        if (m && m.index + m[0].length <= this.lim && (!declaring || this.at(this.pos + m[0].length) === '(')) {
+        const len = this.assignmentAt(this.pos);
+        if (len > 0 && this.pos + len <= this.lim && (!declaring || this.code(this.pos + len) === C_LPAREN)) {
           // `declare -a a=(1 2)`: an array assignment is an argument of the declaration builtins.
-          const w = this.readAssignment(ctx, m[0], m[1] !== undefined);
-          if (declaring) cmd.args.push(w);
-          else cmd.assignments.push(w);
+          const w = this.readAssignment(ctx, text.slice(this.pos, this.pos + len), this.indexed);
+          if (declaring) this.argBuf[this.argTop++] = w;
+          else cmd.assignments = add(cmd.assignments, w);
           cmd.end = w.end;
           continue;
         }
       }
       const w = this.readWord(ctx, false);
       if (!w) {
-        this.error(`Unexpected '${c}'.`, this.pos, this.pos + 1);
+        this.error(`Unexpected '${text[this.pos]}'.`, this.pos, this.pos + 1);
         this.pos++;
         continue;
       }
       cmd.end = w.end;
       if (!cmd.name) {
         cmd.name = w;
+        declaring = !w.quoted && DECLARATIONS.has(w.value);
         if (w.raw === '[[') {
           dbl = true;
           dblStart = w.start;
           this.bashism('[[', w.start, w.end);
         }
-      } else cmd.args.push(w);
+      } else this.argBuf[this.argTop++] = w;
     }
+    // The arguments went on argBuf (nested commands' come and go above them): an array of the right size.
+    if (this.argTop > argBase) cmd.args = this.argBuf.slice(argBase, this.argTop);
+    this.argTop = argBase;
     if (dbl) this.error("'[[' without matching ']]'.", dblStart, dblStart + 2);
     if (!cmd.name && cmd.assignments.length === 0 && cmd.redirects.length === 0) return -1;
     this.commandBashisms(cmd);
     cmd.pipelineIndex = p.commands.length;
-    p.commands.push(cmd);
+    p.commands = add(p.commands, cmd);
     this.commands.push(cmd);
     return cmd.end;
   }
@@ -616,7 +838,7 @@ class Parser {
       if (!closed) this.error("Array assignment without its closing ')'.", start + prefix.length, start + prefix.length + 1);
       this.bashism('array', start, this.pos);
       const raw = this.text.slice(start, this.pos);
-      return { raw, value: raw, start, end: this.pos, quoted, hasExpansion: exp, unquotedVars: [] };
+      return { raw, value: raw, start, end: this.pos, quoted, hasExpansion: exp, unquotedVars: NONE };
     }
     const w = this.readWord(ctx, false);
     if (w) return w;
@@ -638,7 +860,7 @@ class Parser {
   private parseIf(ctx: Ctx): number {
     const s = this.pos;
     this.pos += 2;
-    const cond: Ctx = { ...ctx, inCond: true };
+    const cond = mkCtx(ctx.depth, ctx.inSub, true);
     this.parseList(cond, STOP_THEN);
     if (!this.expect('then', 'if', s)) return this.pos;
     this.parseList(ctx, STOP_IF_BODY);
@@ -664,7 +886,7 @@ class Parser {
   private parseWhile(ctx: Ctx, kw: string): number {
     const s = this.pos;
     this.pos += kw.length;
-    this.parseList({ ...ctx, inCond: true }, STOP_DO);
+    this.parseList(mkCtx(ctx.depth, ctx.inSub, true), STOP_DO);
     if (!this.expect('do', kw, s)) return this.pos;
     this.parseList(ctx, STOP_DONE);
     this.expect('done', kw, s);
@@ -700,7 +922,7 @@ class Parser {
             this.pos++;
             continue;
           }
-          if (!this.readWord({ ...ctx, depth: ctx.depth - 1 }, false)) this.pos++;
+          if (!this.readWord(mkCtx(ctx.depth - 1, ctx.inSub, ctx.inCond), false)) this.pos++;
         }
       }
     }
@@ -718,7 +940,7 @@ class Parser {
     const s = this.pos;
     this.pos += 4;
     this.skipBlanks();
-    if (!this.readWord({ ...ctx, depth: ctx.depth - 1 }, false)) this.error("'case' needs a word to match.", s, s + 4);
+    if (!this.readWord(mkCtx(ctx.depth - 1, ctx.inSub, ctx.inCond), false)) this.error("'case' needs a word to match.", s, s + 4);
     this.skipLinebreaks();
     if (!this.expect('in', 'case', s)) return this.pos;
     for (;;) {
@@ -840,22 +1062,23 @@ class Parser {
   // ---------------------------------------------------------------- redirections
 
   private isProcessSubst(): boolean {
-    const c = this.at(this.pos);
-    return (c === '<' || c === '>') && this.at(this.pos + 1) === '(';
+    const c = this.code(this.pos);
+    return (c === C_LT || c === C_GT) && this.code(this.pos + 1) === C_LPAREN;
   }
 
   private isRedirectStart(): boolean {
     let p = this.pos;
-    while (p < this.lim && this.text[p] >= '0' && this.text[p] <= '9') p++;
-    const c = this.at(p);
-    if (c === '<' || c === '>') return this.at(p + 1) !== '(';
-    return p === this.pos && c === '&' && this.at(p + 1) === '>';
+    while (p < this.lim && has(this.text.charCodeAt(p), F_DIGIT)) p++;
+    const c = this.code(p);
+    if (c === C_LT || c === C_GT) return this.code(p + 1) !== C_LPAREN;
+    return p === this.pos && c === C_AMP && this.code(p + 1) === C_GT;
   }
 
   private parseRedirect(ctx: Ctx): MRedirect {
     const start = this.pos;
-    while (this.pos < this.lim && this.text[this.pos] >= '0' && this.text[this.pos] <= '9') this.pos++;
-    const ops = ['<<<', '<<-', '&>>', '<<', '<>', '<&', '>>', '>|', '>&', '&>', '<', '>'];
+    while (this.pos < this.lim && has(this.text.charCodeAt(this.pos), F_DIGIT)) this.pos++;
+    const c = this.code(this.pos);
+    const ops = c === C_LT ? REDIRECT_OPS_LT : c === C_GT ? REDIRECT_OPS_GT : c === C_AMP ? REDIRECT_OPS_AMP : [];
     let op = '';
     for (const o of ops) {
       if (this.text.startsWith(o, this.pos) && this.pos + o.length <= this.lim) {
@@ -887,141 +1110,194 @@ class Parser {
    * ends words only at blanks, newlines and `;`.
    */
   private readWord(ctx: Ctx, loose: boolean): MWord | undefined {
+    const text = this.text;
     const start = this.pos;
+    const endFlags = loose ? F_LOOSE_END : F_META;
+    const runStop = endFlags | F_WORD_SPECIAL;
+    // The value is built from the parts whose value differs from their text (quotes, escapes, `$'..'`);
+    // the text between them (literal characters, expansions) is copied in one slice: from `verbatim`
+    // up to the position. A word without such parts has the raw text as its value.
     let value = '';
-    let lit = '';
+    let verbatim = start;
+    // The literal text (quoted parts and expansions as \0, `$` kept) from its first `{` on: the part
+    // where brace expansion can be found. Undefined while there is no `{`.
+    let lit: string | undefined;
     let quoted = false;
     let exp = false;
-    const vars: Var[] = [];
+    let vars: Var[] = NONE;
     while (this.pos < this.lim) {
-      const c = this.text[this.pos];
-      if (c === '\\') {
-        const n = this.at(this.pos + 1);
-        if (n === '\n') {
-          this.pos += 2;
-          continue;
+      // A run of literal characters.
+      const lim = this.lim;
+      let e = this.pos;
+      let brace = -1;
+      for (; e < lim; e++) {
+        const c = text.charCodeAt(e);
+        if (c < 128) {
+          if ((CHAR_FLAGS[c] & runStop) !== 0) break;
+          if (c === C_LBRACE && brace < 0) brace = e;
         }
-        if (n === '') {
-          value += '\\';
-          lit += '\\';
+      }
+      if (e > this.pos) {
+        if (lit !== undefined) lit += text.slice(this.pos, e);
+        else if (brace >= 0) lit = text.slice(brace, e);
+        this.pos = e;
+        if (e >= lim) break;
+      }
+      const s = this.pos;
+      const c = text.charCodeAt(s);
+      if (c === C_BACKSLASH) {
+        if (s + 1 >= this.lim) {
+          // A trailing backslash stays.
+          if (lit !== undefined) lit += '\\';
           this.pos++;
           continue;
         }
-        quoted = true;
-        value += n;
-        lit += '\0';
+        value += text.slice(verbatim, s);
+        const n = text[s + 1];
+        if (n !== '\n') {
+          quoted = true;
+          value += n;
+          if (lit !== undefined) lit += '\0';
+        }
         this.pos += 2;
+        verbatim = this.pos;
         continue;
       }
-      if ((c === '<' || c === '>') && this.at(this.pos + 1) === '(') {
-        const s = this.pos;
+      if ((c === C_LT || c === C_GT) && this.code(s + 1) === C_LPAREN) {
         this.pos += 2;
         this.parseSubstitutionBody(ctx);
-        if (this.at(this.pos) === ')') this.pos++;
-        else this.error(`'${c}(' without matching ')'.`, s, s + 2);
+        if (this.code(this.pos) === C_RPAREN) this.pos++;
+        else this.error(`'${text[s]}(' without matching ')'.`, s, s + 2);
         this.bashism('process substitution', s, this.pos);
         this.subs.push({ kind: 'process', start: s, end: this.pos, quoted: false });
-        value += this.text.slice(s, this.pos);
-        lit += '\0';
+        if (lit !== undefined) lit += '\0';
         exp = true;
         continue;
       }
-      if (loose ? c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === ';' : META.has(c)) break;
-      if (c === "'") {
-        const s = this.pos;
-        let j = this.text.indexOf("'", s + 1);
+      if (has(c, endFlags)) break;
+      if (c === C_SQUOTE) {
+        let j = text.indexOf("'", s + 1);
         if (j < 0 || j >= this.lim) {
           this.error('Unterminated single quote.', s, s + 1);
           j = this.lim;
         }
-        value += this.text.slice(s + 1, j);
-        lit += '\0';
+        value += text.slice(verbatim, s) + text.slice(s + 1, j);
+        if (lit !== undefined) lit += '\0';
         quoted = true;
         this.pos = Math.min(j + 1, this.lim);
+        verbatim = this.pos;
         continue;
       }
-      if (c === '"') {
-        const r = this.readDouble(ctx);
-        value += r.value;
-        lit += '\0';
+      if (c === C_DQUOTE) {
+        value += text.slice(verbatim, s);
+        value += this.readDouble(ctx);
+        verbatim = this.pos;
+        if (lit !== undefined) lit += '\0';
         quoted = true;
-        exp ||= r.exp;
+        exp ||= this.rExp;
         continue;
       }
-      if (c === '`') {
-        value += this.readBacktick(ctx, false);
-        lit += '\0';
+      if (c === C_BACKTICK) {
+        this.readBacktick(ctx, false);
+        if (lit !== undefined) lit += '\0';
         exp = true;
         continue;
       }
-      if (c === '$') {
-        const r = this.readDollar(ctx, false, vars);
-        value += r.value;
-        lit += r.exp || r.quoted ? '\0' : '$';
-        exp ||= r.exp;
-        quoted ||= r.quoted;
+      if (c === C_DOLLAR) {
+        const v = this.readDollar(ctx, false);
+        if (this.rVar) vars = add(vars, this.rVar);
+        if (v !== undefined) {
+          value += text.slice(verbatim, s) + v;
+          verbatim = this.pos;
+        }
+        const rExp = this.rExp;
+        const rQuoted = this.rQuoted;
+        if (lit !== undefined) lit += rExp || rQuoted ? '\0' : '$';
+        exp ||= rExp;
+        quoted ||= rQuoted;
         continue;
       }
-      value += c;
-      lit += c;
+      // `<` or `>` inside `[[ ]]`: a literal character.
+      if (lit !== undefined) lit += text[s];
       this.pos++;
     }
     if (this.pos === start) return undefined;
-    if (/\{[^{}\s]*,[^{}\s]*\}|\{[^{}\s]+\.\.[^{}\s]+\}/.test(lit)) {
+    if (lit !== undefined && BRACE_EXPANSION.test(lit)) {
       this.bashism('brace expansion', start, this.pos);
     }
-    return { raw: this.text.slice(start, this.pos), value, start, end: this.pos, quoted, hasExpansion: exp, unquotedVars: vars };
+    let raw: string;
+    if (verbatim === start) {
+      raw = text.slice(start, this.pos);
+      value = raw;
+    } else {
+      raw = text.slice(start, this.pos);
+      value += text.slice(verbatim, this.pos);
+    }
+    return { raw, value, start, end: this.pos, quoted, hasExpansion: exp, unquotedVars: vars };
   }
 
-  private readDouble(ctx: Ctx): { value: string; exp: boolean } {
+  /** Set by readDouble, readDollar and readBraced: whether what they read was an expansion / quoted. */
+  private rExp = false;
+  private rQuoted = false;
+
+  /** A double-quoted string at the position: its value (rExp tells whether it has expansions). */
+  private readDouble(ctx: Ctx): string {
+    const text = this.text;
     const s = this.pos;
     this.pos++;
     let value = '';
+    let verbatim = this.pos; // as in readWord
     let exp = false;
-    const none: Var[] = [];
     while (this.pos < this.lim) {
-      const c = this.text[this.pos];
-      if (c === '"') {
+      const lim = this.lim;
+      let e = this.pos;
+      for (; e < lim; e++) {
+        const c = text.charCodeAt(e);
+        if (c === C_DQUOTE || c === C_BACKSLASH || c === C_DOLLAR || c === C_BACKTICK) break;
+      }
+      this.pos = e;
+      if (e >= lim) break;
+      const c = text.charCodeAt(e);
+      if (c === C_DQUOTE) {
+        value += text.slice(verbatim, e);
         this.pos++;
-        return { value, exp };
+        this.rExp = exp;
+        return value;
       }
-      if (c === '\\') {
-        const n = this.at(this.pos + 1);
-        if (n === '$' || n === '`' || n === '"' || n === '\\') {
-          value += n;
+      if (c === C_BACKSLASH) {
+        const n = this.code(e + 1);
+        if (n === C_DOLLAR || n === C_BACKTICK || n === C_DQUOTE || n === C_BACKSLASH) {
+          value += text.slice(verbatim, e) + text[e + 1];
           this.pos += 2;
-        } else if (n === '\n') this.pos += 2;
-        else {
-          value += '\\';
-          this.pos++;
-        }
+          verbatim = this.pos;
+        } else if (n === C_NL) {
+          value += text.slice(verbatim, e);
+          this.pos += 2;
+          verbatim = this.pos;
+        } else this.pos++; // the backslash stays
         continue;
       }
-      if (c === '$') {
-        const r = this.readDollar(ctx, true, none);
-        value += r.value;
-        exp ||= r.exp;
+      if (c === C_DOLLAR) {
+        // In double quotes every `$` form reads as written.
+        this.readDollar(ctx, true);
+        exp ||= this.rExp;
         continue;
       }
-      if (c === '`') {
-        value += this.readBacktick(ctx, true);
-        exp = true;
-        continue;
-      }
-      value += c;
-      this.pos++;
+      this.readBacktick(ctx, true);
+      exp = true;
     }
     this.error('Unterminated double quote.', s, s + 1);
-    return { value, exp };
+    this.rExp = exp;
+    return value + text.slice(verbatim, this.pos);
   }
 
-  private readBacktick(ctx: Ctx, inDouble: boolean): string {
+  private readBacktick(ctx: Ctx, inDouble: boolean): void {
     const s = this.pos;
     let j = s + 1;
     while (j < this.lim && this.text[j] !== '`') j += this.text[j] === '\\' ? 2 : 1;
     const closed = j < this.lim;
     const end = Math.min(j, this.lim);
-    const inner: Ctx = { depth: ctx.depth + 1, inSub: true, inCond: ctx.inCond };
+    const inner = mkCtx(ctx.depth + 1, true, ctx.inCond);
     const savedLim = this.lim;
     const escapable = inDouble ? '`$\\"' : '`$\\';
     if ((inDouble ? /\\[`$\\"]/ : /\\[`$\\]/).test(this.text.slice(s + 1, end))) {
@@ -1045,7 +1321,6 @@ class Parser {
     this.pos = closed ? end + 1 : savedLim;
     if (!closed) this.error('Unterminated backtick command substitution.', s, s + 1);
     this.subs.push({ kind: 'backtick', start: s, end: this.pos, quoted: inDouble });
-    return this.text.slice(s, this.pos);
   }
 
   /**
@@ -1108,88 +1383,112 @@ class Parser {
     const savedStops = this.stopStack;
     this.stopStack = [];
     try {
-      this.parseList({ depth: ctx.depth + 1, inSub: true, inCond: ctx.inCond }, STOP_PAREN);
+      this.parseList(mkCtx(ctx.depth + 1, true, ctx.inCond), STOP_PAREN);
     } finally {
       this.stopStack = savedStops;
     }
   }
 
-  /** `$...` at the position: parameter, substitution, arithmetic, `$'...'`, or a lone `$`. */
-  private readDollar(ctx: Ctx, inDouble: boolean, vars: Var[]): { value: string; exp: boolean; quoted: boolean } {
+  /** Set by readDollar: the unquoted variable it read (undefined in double quotes). */
+  private rVar: Var | undefined;
+
+  /** Sets rExp / rQuoted / rVar and returns `value`. */
+  private ret<T extends string | undefined>(value: T, exp: boolean, quoted: boolean, v?: Var): T {
+    this.rExp = exp;
+    this.rQuoted = quoted;
+    this.rVar = v;
+    return value;
+  }
+
+  /**
+   * `$...` at the position: parameter, substitution, arithmetic, `$'...'`, or a lone `$`. Returns its
+   * value, or undefined when the value is the text read as written (all but `$'...'` and `$"..."`);
+   * rExp / rQuoted tell whether it is an expansion and whether it is quoted (`$'...'`, `$"..."`).
+   */
+  private readDollar(ctx: Ctx, inDouble: boolean): string | undefined {
+    const text = this.text;
     const s = this.pos;
-    const n = this.at(s + 1);
-    if (n === '(') {
-      if (this.at(s + 2) === '(') {
+    const n = this.code(s + 1);
+    if (n === C_LPAREN) {
+      if (this.code(s + 2) === C_LPAREN) {
         const e = this.arithEnd(s + 3);
         if (e >= 0) {
           this.pos = e;
           this.subs.push({ kind: 'arithmetic', start: s, end: e, quoted: inDouble });
-          return { value: this.text.slice(s, e), exp: true, quoted: false };
+          return this.ret(undefined, true, false);
         }
       }
       this.pos = s + 2;
       this.parseSubstitutionBody(ctx);
-      if (this.at(this.pos) === ')') this.pos++;
+      if (this.code(this.pos) === C_RPAREN) this.pos++;
       else this.error("'$(' without matching ')'.", s, s + 2);
       this.subs.push({ kind: 'command', start: s, end: this.pos, quoted: inDouble });
-      return { value: this.text.slice(s, this.pos), exp: true, quoted: false };
+      return this.ret(undefined, true, false);
     }
-    if (n === '{') return this.readBraced(ctx, inDouble, vars);
-    if (n === "'" && !inDouble) {
+    if (n === C_LBRACE) return this.readBraced(ctx, inDouble);
+    if (n === C_SQUOTE && !inDouble) {
       let j = s + 2;
       let v = '';
-      while (j < this.lim && this.text[j] !== "'") {
-        if (this.text[j] === '\\' && j + 1 < this.lim) {
-          const e = this.text[j + 1];
+      while (j < this.lim && text[j] !== "'") {
+        if (text[j] === '\\' && j + 1 < this.lim) {
+          const e = text[j + 1];
           v += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e === '\\' || e === "'" || e === '"' ? e : '\\' + e;
           j += 2;
-        } else v += this.text[j++];
+        } else v += text[j++];
       }
       if (j >= this.lim) this.error("Unterminated $'...' string.", s, s + 2);
       this.pos = Math.min(j + 1, this.lim);
       this.bashism("$'...'", s, this.pos);
-      return { value: v, exp: false, quoted: true };
+      return this.ret(v, false, true);
     }
-    if (n === '"' && !inDouble) {
+    if (n === C_DQUOTE && !inDouble) {
       this.pos = s + 1;
       this.bashism('$"..."', s, s + 2);
-      const r = this.readDouble(ctx);
-      return { value: r.value, exp: r.exp, quoted: true };
+      const value = this.readDouble(ctx);
+      return this.ret(value, this.rExp, true);
     }
-    if (/[A-Za-z_]/.test(n)) {
+    if (has(n, F_NAME_START)) {
       let e = s + 2;
-      while (e < this.lim && /[A-Za-z0-9_]/.test(this.text[e])) e++;
+      while (e < this.lim && has(text.charCodeAt(e), F_NAME)) e++;
       this.pos = e;
-      if (!inDouble) vars.push({ name: this.text.slice(s + 1, e), start: s, end: e });
-      return { value: this.text.slice(s, e), exp: true, quoted: false };
+      return this.ret(undefined, true, false, inDouble ? undefined : { name: text.slice(s + 1, e), start: s, end: e });
     }
-    if (/[0-9@*#?$!-]/.test(n) && n !== '') {
+    if (SPECIAL_PARAM.has(n)) {
       this.pos = s + 2;
-      if (!inDouble && /[0-9@*]/.test(n)) vars.push({ name: n, start: s, end: s + 2 });
-      return { value: this.text.slice(s, s + 2), exp: true, quoted: false };
+      const listed = !inDouble && (has(n, F_DIGIT) || n === C_AT || n === C_STAR);
+      return this.ret(undefined, true, false, listed ? { name: text[s + 1], start: s, end: s + 2 } : undefined);
     }
     this.pos = s + 1;
-    return { value: '$', exp: false, quoted: false };
+    return this.ret(undefined, false, false);
   }
 
-  private readBraced(ctx: Ctx, inDouble: boolean, vars: Var[]): { value: string; exp: boolean; quoted: boolean } {
+  /** `${...}`: reads as written (returns undefined, as readDollar). */
+  private readBraced(ctx: Ctx, inDouble: boolean): undefined {
+    const text = this.text;
     const s = this.pos;
     let k = s + 2;
     let length = false;
-    if (this.at(k) === '#' && this.at(k + 1) !== '}') {
+    if (this.code(k) === C_HASH && this.code(k + 1) !== C_RBRACE) {
       length = true;
       k++;
-    } else if (this.at(k) === '!' && this.at(k + 1) !== '}') {
+    } else if (this.code(k) === C_BANG && this.code(k + 1) !== C_RBRACE) {
       this.bashism('${!...}', s, k + 1);
       k++;
     }
     let nameEnd = k;
-    if (/[A-Za-z_]/.test(this.at(k))) {
-      while (nameEnd < this.lim && /[A-Za-z0-9_]/.test(this.text[nameEnd])) nameEnd++;
-    } else if (/[0-9]/.test(this.at(k))) {
-      while (nameEnd < this.lim && /[0-9]/.test(this.text[nameEnd])) nameEnd++;
-    } else if (/[@*#?$!-]/.test(this.at(k))) nameEnd++;
-    const name = this.text.slice(k, nameEnd);
+    // Whether the name is one unquotedVars lists: an identifier, digits, `@` or `*`.
+    let listed = false;
+    const first = this.code(k);
+    if (has(first, F_NAME_START)) {
+      while (nameEnd < this.lim && has(text.charCodeAt(nameEnd), F_NAME)) nameEnd++;
+      listed = true;
+    } else if (has(first, F_DIGIT)) {
+      while (nameEnd < this.lim && has(text.charCodeAt(nameEnd), F_DIGIT)) nameEnd++;
+      listed = true;
+    } else if (SPECIAL_PARAM.has(first) && !has(first, F_DIGIT)) {
+      nameEnd++;
+      listed = first === C_AT || first === C_STAR;
+    }
     const op = this.at(nameEnd);
     if (op === '[') this.bashism('array', s, nameEnd + 1);
     else if (op === ':' && !/[-=?+]/.test(this.at(nameEnd + 1))) this.bashism('${var:offset}', s, nameEnd + 1);
@@ -1199,22 +1498,21 @@ class Parser {
     // Scan to the matching `}`: nested expansions are parsed (their commands count).
     this.pos = nameEnd;
     let depth = 0;
-    const none: Var[] = [];
     while (this.pos < this.lim) {
-      const c = this.text[this.pos];
-      if (c === '}') {
+      const c = text.charCodeAt(this.pos);
+      if (c === C_RBRACE) {
         if (depth === 0) break;
         depth--;
         this.pos++;
-      } else if (c === '{') {
+      } else if (c === C_LBRACE) {
         depth++;
         this.pos++;
-      } else if (c === '\\') this.pos += 2;
-      else if (c === '$') this.readDollar(ctx, true, none);
-      else if (c === '`') this.readBacktick(ctx, true);
-      else if (c === '"') this.readDouble(ctx);
-      else if (c === "'" && !inDouble) {
-        const j = this.text.indexOf("'", this.pos + 1);
+      } else if (c === C_BACKSLASH) this.pos += 2;
+      else if (c === C_DOLLAR) this.readDollar(ctx, true);
+      else if (c === C_BACKTICK) this.readBacktick(ctx, true);
+      else if (c === C_DQUOTE) this.readDouble(ctx);
+      else if (c === C_SQUOTE && !inDouble) {
+        const j = text.indexOf("'", this.pos + 1);
         this.pos = j < 0 || j >= this.lim ? this.lim : j + 1;
       } else this.pos++;
     }
@@ -1222,11 +1520,46 @@ class Parser {
       this.pos = this.lim;
       this.error("'${' without matching '}'.", s, s + 2);
     } else this.pos++;
-    if (!inDouble && name && !length && /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])$/.test(name)) vars.push({ name, start: s, end: this.pos });
-    return { value: this.text.slice(s, this.pos), exp: true, quoted: false };
+    return this.ret(undefined, true, false, !inDouble && listed && !length ? { name: text.slice(k, nameEnd), start: s, end: this.pos } : undefined);
   }
 }
 
+function byPos(a: { start: number; end: number }, b: { start: number; end: number }): number {
+  return a.start - b.start || b.end - a.end;
+}
+
+/**
+ * Sorts by position in place, stably (so as Array.prototype.sort does). The arrays come nearly sorted
+ * (nested commands are added before the command around them): an insertion sort, without allocating.
+ * Past a number of moves (deep nesting), the built-in sort takes over.
+ */
+function sortByPos<T extends { start: number; end: number }>(xs: T[]): T[] {
+  let budget = 8 * xs.length + 64;
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i];
+    let j = i - 1;
+    if (byPos(xs[j], x) <= 0) continue;
+    while (j >= 0 && byPos(xs[j], x) > 0) {
+      xs[j + 1] = xs[j];
+      j--;
+      if (--budget < 0) {
+        // Put x back where the scan left a gap (the prefix stays a permutation), then sort.
+        xs[j + 1] = x;
+        return xs.sort(byPos);
+      }
+    }
+    xs[j + 1] = x;
+  }
+  return xs;
+}
+
+/** `xs` with `x` added: a first element makes an array of one (push would reserve room for 16). */
+function add<T>(xs: T[], x: T): T[] {
+  if (xs.length === 0) return [x];
+  xs.push(x);
+  return xs;
+}
+
 function literalWord(raw: string, start: number): MWord {
-  return { raw, value: raw, start, end: start + raw.length, quoted: false, hasExpansion: false, unquotedVars: [] };
+  return { raw, value: raw, start, end: start + raw.length, quoted: false, hasExpansion: false, unquotedVars: NONE };
 }
