@@ -233,7 +233,8 @@ function unwrapUncached(cmd: ShCommand): readonly ShWord[] | undefined {
     const first = words[0];
     if (first.hasExpansion) return words;
     const name = basename(first.value);
-    const valueShorts = WRAPPERS[name];
+    // Own properties only: a command named `constructor` or `toString` is not a wrapper.
+    const valueShorts = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
     if (valueShorts === undefined) return words;
     if (name === 'command' && words[1] && /^-[vV]/.test(words[1].value)) return undefined;
     let i = 1;
@@ -388,7 +389,7 @@ function readCommand(command: ShCommand, manager: PackageManager, tool: ShWord, 
   if (positional.length > 0) {
     actionWord = positional[0];
     const first = actionWord.value;
-    action = spec.aliases[first] ?? first;
+    action = (Object.hasOwn(spec.aliases, first) ? spec.aliases[first] : undefined) ?? first;
     operands = positional.slice(1);
     if (manager === 'yum' || manager === 'dnf' || manager === 'microdnf') {
       if ((first === 'module' || first === 'group' || first === 'groups') && positional.length > 1) {

@@ -302,7 +302,8 @@ export function effectiveCommand(cmd: ShCommand): { name: ShWord; args: readonly
   for (let guard = 0; name && guard < 8; guard++) {
     if (name.hasExpansion) return undefined;
     const base = baseName(name.value);
-    const w = WRAPPERS[base];
+    // Own properties only: a command named `constructor` or `toString` is not a wrapper.
+    const w = Object.hasOwn(WRAPPERS, base) ? WRAPPERS[base] : undefined;
     if (!w) break;
     if (name.value === 'command' && args[0] && /^-[vV]/.test(args[0].value)) return undefined;
     const env = base === 'env';

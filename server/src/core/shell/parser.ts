@@ -161,11 +161,12 @@ const DECLARATIONS = new Set(['declare', 'typeset', 'local', 'export', 'readonly
 const MAX_NESTING = 200;
 /**
  * tokenAt() gives the words the parser looks for (reserved words, `{`, `}`, `!`, `-p` after `time`) as
- * themselves and any other word as WORD (no real token has a space). A word `EOF` reads as the end
- * of the text 'EOF', as it always has.
+ * themselves and any other word as WORD; the end of the text is END (no real token has a space, so a
+ * command or argument spelled `EOF` is an ordinary word).
  */
 const WORD = ' word';
-const WORD_TOKENS = ['if', 'then', 'elif', 'else', 'fi', 'do', 'done', 'case', 'esac', 'in', 'while', 'until', 'for', 'select', 'function', 'time', '{', '}', '!', '-p', 'EOF'];
+const END = ' end';
+const WORD_TOKENS = ['if', 'then', 'elif', 'else', 'fi', 'do', 'done', 'case', 'esac', 'in', 'while', 'until', 'for', 'select', 'function', 'time', '{', '}', '!', '-p'];
 const WORD_TOKENS_BY_LENGTH: string[][] = [];
 for (const w of WORD_TOKENS) (WORD_TOKENS_BY_LENGTH[w.length] ??= []).push(w);
 for (let i = 0; i < WORD_TOKENS_BY_LENGTH.length; i++) WORD_TOKENS_BY_LENGTH[i] ??= [];
@@ -276,7 +277,7 @@ class Parser {
   /** Where the last word token read ends. */
   private tokEnd = 0;
 
-  /** The operator or the literal run of characters at the position ('EOF' at the end). */
+  /** The operator or the literal run of characters at the position (END at the end). */
   private tokenAt(): string {
     const p = this.pos;
     if (p === this.tokPos && this.lim === this.tokLim) return this.tok;
@@ -289,7 +290,7 @@ class Parser {
 
   private scanToken(p: number): string {
     const lim = this.lim;
-    if (p >= lim) return 'EOF';
+    if (p >= lim) return END;
     const text = this.text;
     const c = text.charCodeAt(p);
     const c1 = this.code(p + 1);
@@ -446,7 +447,7 @@ class Parser {
         const before = this.pos;
         this.skipLinebreaks();
         const tok = this.tokenAt();
-        if (tok !== WORD && (tok === 'EOF' || this.isStop(tok, stops))) return;
+        if (tok !== WORD && (tok === END || this.isStop(tok, stops))) return;
         if (tok !== WORD && (CLOSERS.has(tok) || OPERATORS.has(tok))) {
           this.error(`Unexpected '${tok}'.`, this.pos, this.pos + tok.length);
           this.pos += tok.length;
@@ -484,7 +485,7 @@ class Parser {
             this.skipLinebreaks();
             prevConn = t2;
             const t3 = this.tokenAt();
-            if (t3 === 'EOF' || this.isStop(t3, stops) || CLOSERS.has(t3) || OPERATORS.has(t3)) {
+            if (t3 === END || this.isStop(t3, stops) || CLOSERS.has(t3) || OPERATORS.has(t3)) {
               this.error(`Expected a command after '${t2}'.`, opStart, opStart + 2);
               break;
             }
@@ -497,7 +498,7 @@ class Parser {
             prevConn = t2;
           } else {
             prevConn = undefined;
-            if (t2 !== 'EOF' && !this.isStop(t2, stops) && !CLOSERS.has(t2) && !OPERATORS.has(t2)) {
+            if (t2 !== END && !this.isStop(t2, stops) && !CLOSERS.has(t2) && !OPERATORS.has(t2)) {
               // e.g. `(a) b` or `fi x`: a word where an operator must come.
               const w = t2 === WORD ? this.wordAt() : t2;
               this.error(`Unexpected '${w.length > 20 ? w.slice(0, 20) + '…' : w}' after a command.`, this.pos, this.pos + Math.max(1, w.length));
@@ -617,7 +618,7 @@ class Parser {
         default:
           break;
       }
-      if (tok !== WORD && (tok === 'EOF' || tok === '\n' || CLOSERS.has(tok) || OPERATORS.has(tok))) return -1;
+      if (tok !== WORD && (tok === END || tok === '\n' || CLOSERS.has(tok) || OPERATORS.has(tok))) return -1;
       if (this.functionDefAt(this.pos, this.tokEnd)) return this.parseFunction(ctx, p, false);
       return this.parseSimple(ctx, p);
     } finally {
@@ -950,7 +951,7 @@ class Parser {
         this.pos += 4;
         return this.pos;
       }
-      if (tok === 'EOF' || this.isStop(tok, EMPTY)) break;
+      if (tok === END || this.isStop(tok, EMPTY)) break;
       if (tok === '(') {
         this.pos++;
         this.skipBlanks();
