@@ -1,7 +1,7 @@
 /**
  * Benchmark: Dockwright against the reference Dockerfile language server (dockerfile-language-server-nodejs),
  * same files, same requests, one run. Prints tables and writes JSON (bench/results/<date>.json or --out).
- *   npx tsx bench/lsp-bench.ts [--quick] [--out file.json] [--sections=typical,scaling,memory,cli]
+ *   npx tsx bench/lsp-bench.ts [--quick] [--out file.json] [--sections=typical,scaling,memory,cli] [--servers=dockwright,reference]
  * Dockwright runs the production bundle (npm run build:production first) with every rule on.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,16 +10,19 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { LspDriver, stats } from './lsp-driver';
+import { SERVER_NODE_FLAGS } from '../server/src/launch';
 import { generateCorpus, generateLargeDockerfile } from '../test/corpus/generate';
 
 const root = join(__dirname, '..');
 const quick = process.argv.includes('--quick');
 const sectionsArg = process.argv.find((a) => a.startsWith('--sections='))?.slice('--sections='.length);
 const sections = new Set((sectionsArg ?? 'typical,scaling,memory,cli').split(','));
+const servers = new Set((process.argv.find((a) => a.startsWith('--servers='))?.slice('--servers='.length) ?? 'dockwright,reference').split(','));
 const outArg = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : undefined;
 
 const SERVERS = [
-  { name: 'dockwright', cmd: process.execPath, args: [join(root, 'server', 'dist', 'server.js'), '--stdio'], settings: { lint: { enableAll: true } } },
+  // Started as the VS Code client starts it (server/src/launch.ts), with every rule on.
+  { name: 'dockwright', cmd: process.execPath, args: [...SERVER_NODE_FLAGS, join(root, 'server', 'dist', 'server.js'), '--stdio'], settings: { lint: { enableAll: true } } },
   {
     name: 'reference',
     cmd: process.execPath,
@@ -79,7 +82,7 @@ async function exercise(d: LspDriver, uri: string, text: string, samples: Map<Ki
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(SERVERS[0].args[0])) {
+  if (!existsSync(SERVERS[0].args[SERVERS[0].args.length - 2])) {
     console.error('Build first: npm run build:production');
     process.exit(2);
   }
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
   const scaling: Record<string, Record<number, Record<string, number | undefined>>> = {};
   const sizes = quick ? [250, 1000] : [250, 500, 1000, 2000, 4000, 8000];
   const churn = sections.has('memory') ? generateCorpus(quick ? 50 : 1000, 3) : [];
-  for (const s of SERVERS) {
+  for (const s of SERVERS.filter((x) => servers.has(x.name))) {
     const d = new LspDriver(s.name, s.cmd, s.args, s.settings);
     await d.initialize();
     memory[s.name] = { afterInit: d.rssMb() };
@@ -146,26 +149,27 @@ async function main(): Promise<void> {
   const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '   n/a' : n.toFixed(2).padStart(7));
   if (sections.has('typical')) {
     console.log(`\nPer request on ${typical.length} typical files (ms): median / p95 / max`);
-    console.log('request'.padEnd(18) + SERVERS.map((s) => s.name.padStart(27)).join('') + '   p95 ratio (dw/ref)');
+    const ran = SERVERS.filter((x) => servers.has(x.name));
+    console.log('request'.padEnd(18) + ran.map((s) => s.name.padStart(27)).join('') + '   p95 ratio (dw/ref)');
     for (const k of KINDS) {
-      const cells = SERVERS.map((s) => {
+      const cells = ran.map((s) => {
         const st = table[s.name][k];
         return `${fmt(st.median)} ${fmt(st.p95)} ${fmt(st.max)}`.padStart(27);
       });
-      const ratio = table.dockwright[k].p95 / table.reference[k].p95;
+      const ratio = table.dockwright && table.reference ? table.dockwright[k].p95 / table.reference[k].p95 : NaN;
       console.log(k.padEnd(18) + cells.join('') + '   ' + (Number.isFinite(ratio) ? ratio.toFixed(2) : 'n/a'));
     }
   }
   if (sections.has('scaling')) {
     console.log('\nScaling: median ms per request against file size (lines)');
-    for (const s of SERVERS) {
+    for (const s of SERVERS.filter((x) => servers.has(x.name))) {
       console.log(`${s.name}`);
       console.log('  lines'.padEnd(10) + KINDS.map((k) => k.slice(0, 14).padStart(16)).join(''));
       for (const size of sizes) console.log(`  ${String(size).padEnd(8)}` + KINDS.map((k) => fmt(scaling[s.name][size][k]).padStart(16)).join(''));
     }
   }
   console.log('\nMemory (resident MB): after initialize / after typical files / after opening and closing ' + churn.length + ' files');
-  for (const s of SERVERS) console.log(`  ${s.name.padEnd(12)} ${fmt(memory[s.name].afterInit)} / ${fmt(memory[s.name].afterTypical)} / ${fmt(memory[s.name].after1000)}`);
+  for (const s of SERVERS.filter((x) => servers.has(x.name))) console.log(`  ${s.name.padEnd(12)} ${fmt(memory[s.name].afterInit)} / ${fmt(memory[s.name].afterTypical)} / ${fmt(memory[s.name].after1000)}`);
   if (cliResult) {
     console.log(`\nCLI: ${cliResult.files} files, ${cliResult.filesPerSecond.toFixed(0)} files/s with every rule; cold start for one file ${cliResult.coldStartMs.toFixed(0)} ms`);
     if (cliResult.vsixBytes) console.log(`.vsix size: ${(cliResult.vsixBytes / 1024).toFixed(0)} KB`);

@@ -4,7 +4,7 @@
  * files, plus the time of the churn loop. Target: RSS after 1,000 files below 60 MB.
  *
  *   npx tsx bench/memory-churn.ts [--files=1000] [--every=250] [--server=server/dist/server.js]
- *       [--node-flags="--max-semi-space-size=2"] [--runs=1] [--reference] [--settle=300] [--no-probe]
+ *       [--node-flags="--max-semi-space-size=2" (default: server/src/launch.ts)] [--runs=1] [--reference] [--settle=300] [--no-probe]
  *       [--snapshots=<dir>]
  *
  * Build the production bundle first (`npm run build:production`). Besides RSS it prints, per checkpoint, the
@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LspDriver } from './lsp-driver';
+import { SERVER_NODE_FLAGS } from '../server/src/launch';
 import { generateCorpus } from '../test/corpus/generate';
 
 const root = join(__dirname, '..');
@@ -32,9 +33,14 @@ const every = Number(arg('every', '250'));
 const runs = Number(arg('runs', '1'));
 const settleMs = Number(arg('settle', '300'));
 const serverPath = resolve(root, arg('server', join('server', 'dist', 'server.js')));
-const nodeFlags = arg('node-flags', '')
-  .split(/\s+/)
-  .filter((f) => f !== '');
+// Dockwright runs with the flags the VS Code client starts it with (server/src/launch.ts) unless told otherwise.
+const nodeFlags = process.argv.some((a) => a.startsWith('--node-flags='))
+  ? arg('node-flags', '')
+      .split(/\s+/)
+      .filter((f) => f !== '')
+  : process.argv.includes('--reference')
+    ? []
+    : [...SERVER_NODE_FLAGS];
 const reference = process.argv.includes('--reference');
 const probe = !process.argv.includes('--no-probe');
 const snapshots = arg('snapshots', '');

@@ -15,6 +15,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { RestartBudget } from './restartBudget';
+import { SERVER_NODE_FLAGS } from '../../server/src/launch';
 import { RESTART_COMMAND, SHOW_OUTPUT_COMMAND, type ServerStatusItem } from './status';
 
 const CLIENT_ID = 'dockwright';
@@ -137,9 +138,9 @@ export class ServerController implements vscode.Disposable {
 
   private createSession(): Session {
     const env = this.cacheDir ? { ...process.env, DOCKWRIGHT_CACHE_DIR: this.cacheDir } : undefined;
-    const debugOptions = { execArgv: ['--nolazy', '--inspect=6010'], env };
+    const debugOptions = { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6010'], env };
     const serverOptions: ServerOptions = {
-      run: { module: this.serverModule, transport: TransportKind.ipc, options: env ? { env } : undefined },
+      run: { module: this.serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS], ...(env ? { env } : {}) } },
       debug: { module: this.serverModule, transport: TransportKind.ipc, options: debugOptions },
     };
     const session = new Session();

@@ -144,6 +144,9 @@ function stageWriters(model: SemanticModel, stage: Stage): Writer[] {
   return out;
 }
 
+/** The commands `writer` reads besides package managers. */
+const WRITER_COMMANDS = new Set(['pnpm', 'go', 'cargo', 'mvn', 'mvnw', 'gradle', 'gradlew', 'composer', 'uv']);
+
 function writer(ins: Instruction, cmd: ShCommand): Writer | undefined {
   const pc = packageCommand(cmd);
   if (pc) {
@@ -159,6 +162,8 @@ function writer(ins: Instruction, cmd: ShCommand): Writer | undefined {
   const eff = effectiveCommand(cmd);
   if (!eff) return undefined;
   const name = commandName(eff.name);
+  // Most commands are none of these: answer without building the lists below.
+  if (!WRITER_COMMANDS.has(name)) return undefined;
   const args = eff.args.map((a) => a.value);
   const action = eff.args.find((a) => !a.value.startsWith('-'));
   const at = (label: string, tool: Tool): Writer => ({ tool, ins, range: { start: eff.name.start, end: (action ?? eff.name).end }, label });

@@ -54,6 +54,9 @@ class ExpandFailure extends Error {
 const SPECIAL_PARAMS = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
 
 function isLetter(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  // ASCII without a regular expression; anything else as Unicode says (BuildKit accepts any letter).
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
   return /\p{L}/u.test(ch);
 }
 function isDigit(ch: string): boolean {

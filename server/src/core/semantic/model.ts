@@ -216,6 +216,14 @@ class ScopeView implements ReadonlyMap<string, VarDecl> {
   }
 }
 
+/** [A-Za-z0-9_] by character code. */
+function isNameCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 export function buildModel(ast: DockerfileAst): SemanticModel {
   return new ModelBuilder(ast).build();
 }
@@ -512,29 +520,29 @@ class ModelBuilder {
     let closeFrom = -1;
     let closeAt = -1;
     for (let i = 0; i < text.length; i++) {
-      const ch = text[i];
-      if (ch === '\\' && !inSingle) {
+      const ch = text.charCodeAt(i);
+      if (ch === 92 /* \\ */ && !inSingle) {
         i++;
         continue;
       }
-      if (ch === "'" && !inDouble) {
+      if (ch === 39 /* ' */ && !inDouble) {
         inSingle = !inSingle;
         continue;
       }
-      if (ch === '"' && !inSingle) {
+      if (ch === 34 /* " */ && !inSingle) {
         inDouble = !inDouble;
         continue;
       }
-      if (ch !== '$' || inSingle) continue;
+      if (ch !== 36 /* $ */ || inSingle) continue;
       let j = i + 1;
       let braced = false;
-      if (text[j] === '{') {
+      if (text.charCodeAt(j) === 123 /* { */) {
         braced = true;
         j++;
       }
       const nameStart = j;
-      while (j < text.length && /[A-Za-z0-9_]/.test(text[j])) j++;
-      if (j === nameStart || /[0-9]/.test(text[nameStart])) continue;
+      while (j < text.length && isNameCode(text.charCodeAt(j))) j++;
+      if (j === nameStart || isDigitCode(text.charCodeAt(nameStart))) continue;
       const name = text.slice(nameStart, j);
       let end = j;
       let modifier: string | undefined;

@@ -211,17 +211,21 @@ function basename(value: string): string {
   return i === -1 ? value : value.slice(i + 1);
 }
 
-// Commands are read by many rules: each command is read once per parse of its script (results are immutable).
-const unwrapCache = new WeakMap<ShCommand, readonly ShWord[] | null>();
-const packageCommandCache = new WeakMap<ShCommand, PackageCommand | null>();
+// Commands are read by many rules: each command is read once per parse of its script (results are immutable),
+// and the answers are kept on the command itself as non-enumerable properties (JSON and deep equality do not
+// see them; a WeakMap lookup per command per rule cost more than the reading).
+const UNWRAPPED = Symbol('unwrapped');
+const PACKAGE_COMMAND = Symbol('packageCommand');
 const packageCommandsCache = new WeakMap<ShellScript, readonly PackageCommand[]>();
+
+type Memo = { [UNWRAPPED]?: readonly ShWord[] | null; [PACKAGE_COMMAND]?: PackageCommand | null };
 
 /** The words of a command (name first), with wrappers such as `sudo -E` removed. */
 function unwrap(cmd: ShCommand): readonly ShWord[] | undefined {
-  let words = unwrapCache.get(cmd);
+  let words = (cmd as Memo)[UNWRAPPED];
   if (words === undefined) {
     words = unwrapUncached(cmd) ?? null;
-    unwrapCache.set(cmd, words);
+    Object.defineProperty(cmd, UNWRAPPED, { value: words });
   }
   return words ?? undefined;
 }
@@ -274,10 +278,15 @@ function unwrapUncached(cmd: ShCommand): readonly ShWord[] | undefined {
  * `python -m pip ...` is read as pip.
  */
 export function packageCommand(cmd: ShCommand): PackageCommand | undefined {
-  let pc = packageCommandCache.get(cmd);
+  // Commands that are no package manager, python or wrapper are answered without a memo lookup.
+  const first = cmd.name;
+  if (!first || first.hasExpansion) return undefined;
+  const base = basename(first.value);
+  if (!managerOf(base) && !Object.hasOwn(WRAPPERS, base) && !base.startsWith('python')) return undefined;
+  let pc = (cmd as Memo)[PACKAGE_COMMAND];
   if (pc === undefined) {
     pc = readPackageCommand(cmd) ?? null;
-    packageCommandCache.set(cmd, pc);
+    Object.defineProperty(cmd, PACKAGE_COMMAND, { value: pc });
   }
   return pc ?? undefined;
 }
@@ -666,6 +675,12 @@ export function commandWords(cmd: ShCommand): readonly ShWord[] {
 
 /** The command's name with wrappers (`sudo`...) looked through, as a basename; undefined when dynamic. */
 export function commandName(cmd: ShCommand): string | undefined {
+  // Most commands run no wrapper: their name is their first word's (no memo lookup, no word list).
+  const first = cmd.name;
+  if (!first) return undefined;
+  if (first.hasExpansion) return undefined;
+  const base = basename(first.value);
+  if (!Object.hasOwn(WRAPPERS, base)) return base;
   const words = unwrap(cmd);
   if (!words || words.length === 0 || words[0].hasExpansion) return undefined;
   return basename(words[0].value);

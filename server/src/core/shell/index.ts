@@ -295,7 +295,25 @@ const WRAPPERS: Readonly<Record<string, { flagsWithValue: readonly string[]; pos
  * `timeout 10`, `gosu user`...: its name word, its arguments and the wrappers seen. Undefined for a bare
  * assignment, a name made by an expansion, or `command -v`.
  */
-export function effectiveCommand(cmd: ShCommand): { name: ShWord; args: readonly ShWord[]; wrappers: readonly ShWord[] } | undefined {
+export function effectiveCommand(cmd: ShCommand): EffectiveCommand | undefined {
+  // Dozens of rules ask for every command: the answer is kept on the command itself (a parse result never
+  // changes), as a non-enumerable property that JSON and deep equality do not see.
+  const known = (cmd as { [EFFECTIVE]?: EffectiveCommand | null })[EFFECTIVE];
+  if (known !== undefined) return known ?? undefined;
+  const eff = computeEffectiveCommand(cmd);
+  Object.defineProperty(cmd, EFFECTIVE, { value: eff ?? null });
+  return eff;
+}
+
+export interface EffectiveCommand {
+  readonly name: ShWord;
+  readonly args: readonly ShWord[];
+  readonly wrappers: readonly ShWord[];
+}
+
+const EFFECTIVE = Symbol('effectiveCommand');
+
+function computeEffectiveCommand(cmd: ShCommand): EffectiveCommand | undefined {
   let name = cmd.name;
   let args = cmd.args;
   const wrappers: ShWord[] = [];
