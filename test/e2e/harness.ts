@@ -286,6 +286,22 @@ export function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'test';
 }
 
+/** The Dockwright output channel's log of the session (the newest extension host's), or '' when not written yet. */
+export function dockwrightLog(userDataDir: string): string {
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    if (!existsSync(d)) return;
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name === 'Dockwright.log') found.push(p);
+    }
+  };
+  walk(join(userDataDir, 'logs'));
+  const newest = found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  return newest ? readFileSync(newest, 'utf8') : '';
+}
+
 /**
  * Copies code-server's own log and the VS Code logs of the session: the extension host logs (exthost*.log, one
  * folder per extension host) and the Dockwright output channel (exthostN/dockwright.dockwright/Dockwright.log).

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { INSTRUCTION_BY_NAME, MOUNT_TYPES } from '../../server/src/core/data/instructions';
 import { IMAGE_SIZES } from '../../server/src/core/data/image-sizes';
-import { DOCKER, dockerEngine, installedCommands, run, startSession, type Engine, type Session } from './harness';
+import { DOCKER, dockerEngine, dockwrightLog, installedCommands, run, startSession, type Engine, type Session } from './harness';
 import {
   TIMEOUT,
   chooseAction,
@@ -145,6 +145,9 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
     assert.deepEqual([json.line, json.column], [6, 5]);
     // The error is also drawn in the editor.
     await activeEditor(page).locator('.squiggly-error').first().waitFor({ timeout: TIMEOUT.ui });
+    // The extension logs how long loading its code and activating took (measured in the extension host).
+    const activation = await until('the activation line in the Dockwright log', async () => /Activated in [\d.]+ ms.*/.exec(dockwrightLog(session.userDataDir))?.[0], TIMEOUT.ui);
+    console.log(`# extension ${activation}`);
   });
 
   step('hover on an instruction shows its documentation (and layer information when available)', async (t) => {
