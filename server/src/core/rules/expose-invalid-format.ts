@@ -1,7 +1,6 @@
 /** ExposeInvalidFormat: BuildKit's warning for IP addresses and host-port mappings in EXPOSE. */
-import { expand } from '../semantic/expand';
 import { defineRule } from './types';
-import { replaceFix } from './util';
+import { exposedPorts, replaceFix } from './util';
 
 /** BuildKit's splitParts: `[ip:]hostPort:containerPort`, the IP possibly an IPv6 address with colons. */
 function splitParts(raw: string): { ip: string; hostPort: string; containerPort: string } {
@@ -37,28 +36,17 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const stage of ctx.model.stages) {
-      for (const ins of stage.instructions) {
-        if (ins.keyword !== 'EXPOSE') continue;
-        const scope = ctx.model.scopeAt(ins);
-        for (const word of ins.args) {
-          const literal = !word.value.includes('$') && !/["'\\`]/.test(word.value);
-          const ex = literal ? undefined : expand(word.value, (n) => scope.get(n)?.value, ctx.ast.escape, { split: true });
-          if (ex?.error) continue;
-          for (const port of ex ? ex.words : [word.value]) {
-            const { ip, hostPort, containerPort } = splitParts(port);
-            // BuildKit lints only ports it can parse: a container port and a known protocol.
-            if (!validContainerPort(containerPort) || (ip === '' && hostPort === '')) continue;
-            const what = ip !== '' ? `an IP address (${ip}) and a host port` : `a host port (${hostPort})`;
-            // The fix keeps the text after the last `:` when it is literal and is the container port.
-            const tail = word.value.slice(word.value.lastIndexOf(':') + 1);
-            const fixable = containerPort !== '' && tail === containerPort && (literal || (ex?.words.length === 1 && !/[$"'\\`{}]/.test(tail)));
-            ctx.report(word.range, `EXPOSE should not define ${what}, found '${port}': only the container port ${containerPort} is exposed; map host ports with docker run -p.`, {
-              fixes: fixable ? [replaceFix(`Keep the container port ${containerPort}`, word.range, containerPort)] : [],
-            });
-          }
-        }
-      }
+    for (const { word, literal, expansion: ex, port } of exposedPorts(ctx.model)) {
+      const { ip, hostPort, containerPort } = splitParts(port);
+      // BuildKit lints only ports it can parse: a container port and a known protocol.
+      if (!validContainerPort(containerPort) || (ip === '' && hostPort === '')) continue;
+      const what = ip !== '' ? `an IP address (${ip}) and a host port` : `a host port (${hostPort})`;
+      // The fix keeps the text after the last `:` when it is literal and is the container port.
+      const tail = word.value.slice(word.value.lastIndexOf(':') + 1);
+      const fixable = containerPort !== '' && tail === containerPort && (literal || (ex?.words.length === 1 && !/[$"'\\`{}]/.test(tail)));
+      ctx.report(word.range, `EXPOSE should not define ${what}, found '${port}': only the container port ${containerPort} is exposed; map host ports with docker run -p.`, {
+        fixes: fixable ? [replaceFix(`Keep the container port ${containerPort}`, word.range, containerPort)] : [],
+      });
     }
   },
 });

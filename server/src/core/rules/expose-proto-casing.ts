@@ -1,7 +1,6 @@
 /** ExposeProtoCasing: BuildKit's check that EXPOSE protocols are lower case. */
-import { expand } from '../semantic/expand';
 import { defineRule } from './types';
-import { replaceFix } from './util';
+import { exposedPorts, replaceFix } from './util';
 
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
 
@@ -22,32 +21,21 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const stage of ctx.model.stages) {
-      for (const ins of stage.instructions) {
-        if (ins.keyword !== 'EXPOSE') continue;
-        const scope = ctx.model.scopeAt(ins);
-        for (const word of ins.args) {
-          const literal = !word.value.includes('$') && !/["'\\`]/.test(word.value);
-          const ex = literal ? undefined : expand(word.value, (n) => scope.get(n)?.value, ctx.ast.escape, { split: true });
-          if (ex?.error) continue;
-          for (const port of ex ? ex.words : [word.value]) {
-            // The protocol belongs to the container port, the last `:` part (`8080:80/TCP`).
-            const slash = port.indexOf('/', port.lastIndexOf(':') + 1);
-            // BuildKit lints only ports it can parse: a port before the protocol.
-            if (slash === -1 || slash === port.lastIndexOf(':') + 1) continue;
-            const proto = port.slice(slash + 1);
-            const lower = proto.toLowerCase();
-            if (proto === lower || !PROTOCOLS.has(lower)) continue;
-            if (literal) {
-              const range = ins.logical.spanOf(word.logicalStart + slash + 1, word.logicalStart + port.length);
-              ctx.report(range, `Protocol '${proto}' in EXPOSE ${port} should be lowercase: '${lower}'.`, {
-                fixes: [replaceFix(`Change to ${lower}`, range, lower)],
-              });
-            } else {
-              ctx.report(word.range, `Protocol '${proto}' in EXPOSE ${port} should be lowercase: '${lower}'.`);
-            }
-          }
-        }
+    for (const { ins, word, literal, port } of exposedPorts(ctx.model)) {
+      // The protocol belongs to the container port, the last `:` part (`8080:80/TCP`).
+      const slash = port.indexOf('/', port.lastIndexOf(':') + 1);
+      // BuildKit lints only ports it can parse: a port before the protocol.
+      if (slash === -1 || slash === port.lastIndexOf(':') + 1) continue;
+      const proto = port.slice(slash + 1);
+      const lower = proto.toLowerCase();
+      if (proto === lower || !PROTOCOLS.has(lower)) continue;
+      if (literal) {
+        const range = ins.logical.spanOf(word.logicalStart + slash + 1, word.logicalStart + port.length);
+        ctx.report(range, `Protocol '${proto}' in EXPOSE ${port} should be lowercase: '${lower}'.`, {
+          fixes: [replaceFix(`Change to ${lower}`, range, lower)],
+        });
+      } else {
+        ctx.report(word.range, `Protocol '${proto}' in EXPOSE ${port} should be lowercase: '${lower}'.`);
       }
     }
   },

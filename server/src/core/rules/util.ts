@@ -268,7 +268,8 @@ export function hasCacheMountOn(ins: Instruction, dirs: readonly string[]): bool
 // ARG/ENV expansion, stages that become images, RUN scripts and cache mounts (hadolint rules).
 // These imports sit here because this section was appended; ES modules hoist them.
 import type { SemanticModel, Stage, VarDecl, VarRef } from '../semantic/model';
-import { expand } from '../semantic/expand';
+import { expand, type Expansion } from '../semantic/expand';
+import type { Word } from '../syntax/ast';
 import type { InstructionScript } from '../shell/index';
 
 /**
@@ -454,8 +455,7 @@ export function nearMiss(name: string, candidates: Iterable<string>): string | u
 }
 
 // RUN scripts and the package-manager commands in them.
-import { commandName as shellCommandName, optionSetAt, scriptsOf } from '../shell/index';
-import type { ShCommand } from '../shell/types';
+import { applySetCommand, optionSetAt, scriptsOf } from '../shell/index';
 
 /**
  * `optionSetAt(entry, offset, letter, long)` (shell/index.ts) for offsets asked in increasing order, as a rule
@@ -476,25 +476,11 @@ export function optionTracker(entry: InstructionScript, letter: string | undefin
     }
     last = offset;
     // optionSetAt reads the commands up to the first one that starts at or after the offset.
-    for (; next < commands.length && commands[next].start < offset; next++) on = applySet(commands[next], on, letter, long);
+    for (; next < commands.length && commands[next].start < offset; next++) on = applySetCommand(commands[next], on, letter, long);
     return on;
   };
 }
 
-/** The effect of one command on the option, as optionSetAt reads it: a top-level `set -e`, `set +o pipefail`... */
-function applySet(c: ShCommand, on: boolean, letter: string | undefined, long: string): boolean {
-  if (c.depth !== 0 || c.inSubstitution || shellCommandName(c.name) !== 'set') return on;
-  const args = c.args.map((a) => a.value);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const sign = a[0];
-    if ((sign !== '-' && sign !== '+') || a === '--') continue;
-    if ((a === '-o' || a === '+o') && args[i + 1] === long) on = sign === '-';
-    else if (/^[-+][a-zA-Z]*o$/.test(a) && args[i + 1] === long) on = sign === '-';
-    else if (letter && /^[-+][a-zA-Z]+$/.test(a) && a.slice(1).includes(letter)) on = sign === '-';
-  }
-  return on;
-}
 import { packageCommands, type PackageCommand } from '../semantic/packages';
 
 export interface RunScripts {
@@ -538,4 +524,34 @@ export function runPackageCommands(model: SemanticModel): RunPackageCommand[] {
     runPackageCommandsCache.set(model, (cached = out));
   }
   return [...cached];
+}
+
+/** One port named by an EXPOSE, after ARG/ENV expansion. */
+export interface ExposedPort {
+  readonly ins: Instruction;
+  /** The word of the instruction it comes from. */
+  readonly word: Word;
+  /** The word has no variables or quotes: `port` is its text. */
+  readonly literal: boolean;
+  /** The word's expansion (undefined for a literal word). */
+  readonly expansion: Expansion | undefined;
+  readonly port: string;
+}
+
+/** Every port the EXPOSE instructions of the stages name, as the builder expands them; words that fail to expand are left out. */
+export function exposedPorts(model: SemanticModel): ExposedPort[] {
+  const out: ExposedPort[] = [];
+  for (const stage of model.stages) {
+    for (const ins of stage.instructions) {
+      if (ins.keyword !== 'EXPOSE') continue;
+      const scope = model.scopeAt(ins);
+      for (const word of ins.args) {
+        const literal = !word.value.includes('$') && !/["'\\`]/.test(word.value);
+        const expansion = literal ? undefined : expand(word.value, (n) => scope.get(n)?.value, model.ast.escape, { split: true });
+        if (expansion?.error) continue;
+        for (const port of expansion ? expansion.words : [word.value]) out.push({ ins, word, literal, expansion, port });
+      }
+    }
+  }
+  return out;
 }

@@ -383,16 +383,22 @@ export function optionSetAt(entry: InstructionScript, offset: number, letter: st
   let on = shellLineSets(entry.shell, letter ?? '\0', long);
   for (const c of entry.script.commands) {
     if (c.start >= offset) break;
-    if (c.depth !== 0 || c.inSubstitution || commandName(c.name) !== 'set') continue;
-    const args = c.args.map((a) => a.value);
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      const sign = a[0];
-      if ((sign !== '-' && sign !== '+') || a === '--') continue;
-      if ((a === '-o' || a === '+o') && args[i + 1] === long) on = sign === '-';
-      else if (/^[-+][a-zA-Z]*o$/.test(a) && args[i + 1] === long) on = sign === '-';
-      else if (letter && /^[-+][a-zA-Z]+$/.test(a) && a.slice(1).includes(letter)) on = sign === '-';
-    }
+    on = applySetCommand(c, on, letter, long);
+  }
+  return on;
+}
+
+/** The effect of one command on a shell option that was `on` before it: a top-level `set -e`, `set +o pipefail`... */
+export function applySetCommand(c: ShCommand, on: boolean, letter: string | undefined, long: string): boolean {
+  if (c.depth !== 0 || c.inSubstitution || commandName(c.name) !== 'set') return on;
+  const args = c.args.map((a) => a.value);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const sign = a[0];
+    if ((sign !== '-' && sign !== '+') || a === '--') continue;
+    if ((a === '-o' || a === '+o') && args[i + 1] === long) on = sign === '-';
+    else if (/^[-+][a-zA-Z]*o$/.test(a) && args[i + 1] === long) on = sign === '-';
+    else if (letter && /^[-+][a-zA-Z]+$/.test(a) && a.slice(1).includes(letter)) on = sign === '-';
   }
   return on;
 }
