@@ -17,8 +17,10 @@ const common = {
 };
 
 const builds = [
-  // The banner marks when the extension's code starts running: the client logs its load and activation times.
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js', external: ['vscode'], banner: { js: '"use strict";\nvar __dwBundleStart = performance.now();' } },
+  // The entry point (loader.ts) loads main.js with V8's code cache. Its banner marks when the extension's code
+  // starts running: the client logs its load and activation times.
+  { ...common, entryPoints: ['client/src/loader.ts'], outfile: 'client/dist/extension.js', external: ['vscode'], banner: { js: '"use strict";\nvar __dwBundleStart = performance.now();' } },
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/main.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/dist/server.js' },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The layer explorer reads `docker save` in a child process, off the extension host's main path.

@@ -288,6 +288,12 @@ export function slug(name: string): string {
 
 /** The Dockwright output channel's log of the session (the newest extension host's), or '' when not written yet. */
 export function dockwrightLog(userDataDir: string): string {
+  const newest = dockwrightLogFiles(userDataDir)[0];
+  return newest ? readFileSync(newest, 'utf8') : '';
+}
+
+/** The Dockwright output channel's log files of the session, one per extension host, newest first. */
+export function dockwrightLogFiles(userDataDir: string): string[] {
   const found: string[] = [];
   const walk = (d: string): void => {
     if (!existsSync(d)) return;
@@ -298,8 +304,7 @@ export function dockwrightLog(userDataDir: string): string {
     }
   };
   walk(join(userDataDir, 'logs'));
-  const newest = found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  return newest ? readFileSync(newest, 'utf8') : '';
+  return found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
 }
 
 /**

@@ -13,11 +13,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { INSTRUCTION_BY_NAME, MOUNT_TYPES } from '../../server/src/core/data/instructions';
 import { IMAGE_SIZES } from '../../server/src/core/data/image-sizes';
-import { DOCKER, dockerEngine, dockwrightLog, installedCommands, run, startSession, type Engine, type Session } from './harness';
+import { DOCKER, dockerEngine, dockwrightLog, dockwrightLogFiles, installedCommands, run, startSession, type Engine, type Session } from './harness';
 import {
   TIMEOUT,
   chooseAction,
@@ -336,5 +337,25 @@ describe('Dockwright in VS Code (code-server + Chromium, packaged .vsix)', { tim
     assert.match(view, /\/app\/hello\.sh/, 'the view shows the CMD');
     const row = view.split('\n').find((l) => l.includes(DATA_LAYER)) ?? '';
     assert.ok(sizesIn(view).some((v) => Math.abs(v - bytes) / bytes < 0.06), `the layers table shows the size of ${DATA_LAYER} (${bytes} bytes); its row: ${row}`);
+  });
+
+  step('after a reload the extension loads its code from V8\'s code cache', async () => {
+    const page = session.page;
+    const first = /Activated in .*/.exec(dockwrightLog(session.userDataDir))?.[0] ?? '';
+    assert.match(first, /V8 code cache: (miss|rejected)/, 'the first activation compiled the code and saves the cache');
+    const before = new Set(dockwrightLogFiles(session.userDataDir));
+    // A reload starts a new extension host (with a log of its own); opening a Dockerfile activates the extension there.
+    await openWorkbench(page, session.url);
+    await openFile(page, 'diagnostics/Dockerfile');
+    const again = await until(
+      'the activation line in the new extension host\'s Dockwright log',
+      async () => {
+        const fresh = dockwrightLogFiles(session.userDataDir).find((f) => !before.has(f));
+        return fresh ? /Activated in .*/.exec(readFileSync(fresh, 'utf8'))?.[0] : undefined;
+      },
+      TIMEOUT.server,
+    );
+    console.log(`# extension after reload: ${again}`);
+    assert.match(again, /V8 code cache: hit/);
   });
 });
