@@ -53,25 +53,26 @@ export interface DependencyStep {
 const args = (words: readonly ShWord[]) => words.map((w) => w.value);
 const positional = (words: readonly string[]) => words.filter((w) => !w.startsWith('-'));
 
-/** The command names dependencyStep reads itself; any other command can only be a pip install. */
-const STEP_COMMANDS = new Set(['npm', 'yarn', 'pnpm', 'uv', 'poetry', 'pipenv', 'go', 'cargo', 'mvn', 'mvnw', 'gradle', 'gradlew', 'bundle', 'composer', 'dotnet']);
+/** The words of a command as the cases of dependencyStep read them. */
+function stepParts(command: ShCommand, script: InstructionScript, ins: Instruction, words: readonly ShWord[]) {
+  const a = args(words);
+  return {
+    a,
+    pos: positional(a),
+    base: { command, script, ins },
+    has: (...opts: string[]) => a.some((x) => opts.includes(x) || opts.some((o) => o.startsWith('--') && x.startsWith(o + '='))),
+  };
+}
 
 /** Reads a command as a dependency install or build, or undefined. */
 export function dependencyStep(ins: Instruction, script: InstructionScript, command: ShCommand): DependencyStep | undefined {
   const eff = effectiveCommand(command);
   if (!eff) return undefined;
   const name = commandName(eff.name);
-  // Most commands are none of these: answer them without building the argument lists below.
-  if (!STEP_COMMANDS.has(name)) {
-    const pc = packageCommand(command);
-    return pc?.manager === 'pip' && pc.action === 'install' ? requirementsStep({ command, script, ins }, pc.words, `${commandName(pc.tool)} install`, 'pip') : undefined;
-  }
-  const a = args(eff.args);
-  const pos = positional(a);
-  const base = { command, script, ins };
-  const has = (...opts: string[]) => a.some((x) => opts.includes(x) || opts.some((o) => o.startsWith('--') && x.startsWith(o + '=')));
+  // The argument lists are built in the cases that read them: most commands are none of these.
   switch (name) {
     case 'npm': {
+      const { has, base } = stepParts(command, script, ins, eff.args);
       const pc = packageCommand(command);
       if (!pc || (pc.action !== 'install' && pc.action !== 'ci') || has('-g', '--global')) return undefined;
       if (pc.packages.length > 0) return undefined;
@@ -79,17 +80,20 @@ export function dependencyStep(ins: Instruction, script: InstructionScript, comm
       return { ...base, ecosystem: 'npm', kind: 'install', label: `npm ${pc.actionWord?.value ?? 'install'}`, manifests: [m('package.json', true), m('package-lock.json', ci), m('npm-shrinkwrap.json', false), m('.npmrc', false)] };
     }
     case 'yarn': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       const action = pos[0];
       if (action !== undefined && action !== 'install') return undefined;
       const frozen = has('--frozen-lockfile', '--immutable');
       return { ...base, ecosystem: 'yarn', kind: 'install', label: 'yarn install', manifests: [m('package.json', true), m('yarn.lock', frozen), m('.yarnrc.yml', false), m('.yarnrc', false), m('.npmrc', false)] };
     }
     case 'pnpm': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       if (pos[0] !== 'install' && pos[0] !== 'i' && pos[0] !== 'fetch') return undefined;
       if (pos.length > 1) return undefined;
       return { ...base, ecosystem: 'pnpm', kind: 'install', label: `pnpm ${pos[0]}`, manifests: [m(pos[0] === 'fetch' ? 'pnpm-lock.yaml' : 'package.json', true), m('pnpm-lock.yaml', has('--frozen-lockfile')), m('pnpm-workspace.yaml', false), m('.npmrc', false)] };
     }
     case 'uv': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       if (pos[0] === 'sync') {
         const skip = has('--no-install-project', '--only-deps') ? undefined : '--no-install-project';
         return { ...base, ecosystem: 'uv', kind: 'install', label: 'uv sync', manifests: [m('pyproject.toml', true), m('uv.lock', has('--locked', '--frozen')), m('.python-version', false)], skipProject: skip };
@@ -98,16 +102,19 @@ export function dependencyStep(ins: Instruction, script: InstructionScript, comm
       return undefined;
     }
     case 'poetry': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       if (pos[0] !== 'install') return undefined;
       const skip = has('--no-root', '--only-root') ? undefined : '--no-root';
       return { ...base, ecosystem: 'poetry', kind: 'install', label: 'poetry install', manifests: [m('pyproject.toml', true), m('poetry.lock', false), m('poetry.toml', false)], skipProject: skip };
     }
     case 'pipenv': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       if (pos[0] !== 'install' && pos[0] !== 'sync') return undefined;
       if (pos.length > 1) return undefined;
       return { ...base, ecosystem: 'pipenv', kind: 'install', label: `pipenv ${pos[0]}`, manifests: [m('Pipfile', true), m('Pipfile.lock', has('--deploy') || pos[0] === 'sync')] };
     }
     case 'go': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       if (pos[0] === 'mod' && pos[1] === 'download') return { ...base, ecosystem: 'go', kind: 'install', label: 'go mod download', manifests: [m('go.mod', true), m('go.sum', false)] };
       if ((pos[0] === 'build' || pos[0] === 'install' || pos[0] === 'test' || pos[0] === 'vet') && !pos.slice(1).some((p) => p.includes('@'))) {
         if (has('-mod=vendor')) return undefined;
@@ -116,6 +123,7 @@ export function dependencyStep(ins: Instruction, script: InstructionScript, comm
       return undefined;
     }
     case 'cargo': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       if (pos[0] === 'fetch') return { ...base, ecosystem: 'cargo', kind: 'install', label: 'cargo fetch', manifests: [m('Cargo.toml', true), m('Cargo.lock', has('--locked'))] };
       if (pos[0] === 'build' || pos[0] === 'test' || (pos[0] === 'install' && has('--path'))) {
         if (has('--offline', '--frozen')) return undefined;
@@ -125,6 +133,7 @@ export function dependencyStep(ins: Instruction, script: InstructionScript, comm
     }
     case 'mvn':
     case 'mvnw': {
+      const { a, pos, has, base } = stepParts(command, script, ins, eff.args);
       const tool = eff.name.value;
       const wrapper = name === 'mvnw';
       const manifests = [m('pom.xml', true), ...(wrapper ? [m('mvnw', true), m('.mvn', true, true)] : [])];
@@ -137,6 +146,7 @@ export function dependencyStep(ins: Instruction, script: InstructionScript, comm
     }
     case 'gradle':
     case 'gradlew': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       const tool = eff.name.value;
       const wrapper = name === 'gradlew';
       if (has('--offline')) return undefined;
@@ -147,15 +157,18 @@ export function dependencyStep(ins: Instruction, script: InstructionScript, comm
       return { ...base, ecosystem: 'gradle', kind: 'build', label: `${tool} ${task}`, manifests: gradleManifests, prefetch: `${tool} dependencies --no-daemon` };
     }
     case 'bundle': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       if (pos[0] !== 'install') return undefined;
       return { ...base, ecosystem: 'bundler', kind: 'install', label: 'bundle install', manifests: [m('Gemfile', true), m('Gemfile.lock', has('--frozen', '--deployment'))] };
     }
     case 'composer': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       if (pos[0] !== 'install') return undefined;
       const skips = ['--no-scripts', '--no-autoloader'].filter((o) => !has(o));
       return { ...base, ecosystem: 'composer', kind: 'install', label: 'composer install', manifests: [m('composer.json', true), m('composer.lock', false), m('auth.json', false)], skipProject: skips.length > 0 ? skips.join(' ') : undefined };
     }
     case 'dotnet': {
+      const { pos, has, base } = stepParts(command, script, ins, eff.args);
       const manifests = [m('*.csproj', true), m('*.fsproj', false), m('*.sln', false), m('nuget.config', false), m('NuGet.Config', false), m('Directory.Build.props', false), m('Directory.Packages.props', false), m('global.json', false)];
       if (pos[0] === 'restore') return { ...base, ecosystem: 'dotnet', kind: 'install', label: 'dotnet restore', manifests };
       if ((pos[0] === 'publish' || pos[0] === 'build' || pos[0] === 'test') && !has('--no-restore')) return { ...base, ecosystem: 'dotnet', kind: 'build', label: `dotnet ${pos[0]}`, manifests, prefetch: 'dotnet restore' };
@@ -163,7 +176,7 @@ export function dependencyStep(ins: Instruction, script: InstructionScript, comm
     }
     default: {
       const pc = packageCommand(command);
-      if (pc?.manager === 'pip' && pc.action === 'install') return requirementsStep(base, pc.words, `${commandName(pc.tool)} install`, 'pip');
+      if (pc?.manager === 'pip' && pc.action === 'install') return requirementsStep({ command, script, ins }, pc.words, `${commandName(pc.tool)} install`, 'pip');
       return undefined;
     }
   }

@@ -144,9 +144,6 @@ function stageWriters(model: SemanticModel, stage: Stage): Writer[] {
   return out;
 }
 
-/** The commands `writer` reads besides package managers. */
-const WRITER_COMMANDS = new Set(['pnpm', 'go', 'cargo', 'mvn', 'mvnw', 'gradle', 'gradlew', 'composer', 'uv']);
-
 function writer(ins: Instruction, cmd: ShCommand): Writer | undefined {
   const pc = packageCommand(cmd);
   if (pc) {
@@ -161,31 +158,29 @@ function writer(ins: Instruction, cmd: ShCommand): Writer | undefined {
   }
   const eff = effectiveCommand(cmd);
   if (!eff) return undefined;
-  const name = commandName(eff.name);
-  // Most commands are none of these: answer without building the lists below.
-  if (!WRITER_COMMANDS.has(name)) return undefined;
-  const args = eff.args.map((a) => a.value);
+  // Most commands are none of these: the arguments are read in place, not copied into a list first.
   const action = eff.args.find((a) => !a.value.startsWith('-'));
-  const at = (label: string, tool: Tool): Writer => ({ tool, ins, range: { start: eff.name.start, end: (action ?? eff.name).end }, label });
   const act = action?.value;
-  switch (name) {
+  const has = (value: string) => eff.args.some((a) => a.value === value);
+  const at = (label: string, tool: Tool): Writer => ({ tool, ins, range: { start: eff.name.start, end: (action ?? eff.name).end }, label });
+  switch (commandName(eff.name)) {
     case 'pnpm':
       return act === 'install' || act === 'i' || act === 'add' || act === 'fetch' ? at(`pnpm ${act}`, 'pnpm') : undefined;
     case 'go':
-      return act && ['build', 'install', 'test', 'get', 'run', 'generate'].includes(act) || (act === 'mod' && args.includes('download')) ? at(`go ${act === 'mod' ? 'mod download' : act}`, 'go') : undefined;
+      return act && ['build', 'install', 'test', 'get', 'run', 'generate'].includes(act) || (act === 'mod' && has('download')) ? at(`go ${act === 'mod' ? 'mod download' : act}`, 'go') : undefined;
     case 'cargo':
-      return act && ['build', 'fetch', 'install', 'test', 'run', 'check'].includes(act) && !args.includes('--offline') ? at(`cargo ${act}`, 'cargo') : undefined;
+      return act && ['build', 'fetch', 'install', 'test', 'run', 'check'].includes(act) && !has('--offline') ? at(`cargo ${act}`, 'cargo') : undefined;
     case 'mvn':
     case 'mvnw':
-      return !args.includes('-o') && !args.includes('--offline') && !args.some((a) => a.startsWith('-Dmaven.repo.local=')) && action ? at(`${eff.name.value} ${act}`, 'maven') : undefined;
+      return !has('-o') && !has('--offline') && !eff.args.some((a) => a.value.startsWith('-Dmaven.repo.local=')) && action ? at(`${eff.name.value} ${act}`, 'maven') : undefined;
     case 'gradle':
     case 'gradlew':
-      return !args.includes('--offline') && action ? at(`${eff.name.value} ${act}`, 'gradle') : undefined;
+      return !has('--offline') && action ? at(`${eff.name.value} ${act}`, 'gradle') : undefined;
     case 'composer':
-      return act && ['install', 'update', 'require'].includes(act) && !args.includes('--no-cache') ? at(`composer ${act}`, 'composer') : undefined;
+      return act && ['install', 'update', 'require'].includes(act) && !has('--no-cache') ? at(`composer ${act}`, 'composer') : undefined;
     case 'uv':
-      if (args.includes('--no-cache')) return undefined;
-      return act === 'sync' || (act === 'pip' && args.includes('install')) || (act === 'tool' && args.includes('install')) ? at(act === 'sync' ? 'uv sync' : `uv ${act} install`, 'uv') : undefined;
+      if (has('--no-cache')) return undefined;
+      return act === 'sync' || (act === 'pip' && has('install')) || (act === 'tool' && has('install')) ? at(act === 'sync' ? 'uv sync' : `uv ${act} install`, 'uv') : undefined;
     default:
       return undefined;
   }
