@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ignore from '@balena/dockerignore';
+import { setBounded, touch } from './lru';
 import type { ContextInfo } from '../core/rules/types';
 
 /** Parsed .dockerignore files by path, least recently used dropped first. */
@@ -29,8 +30,7 @@ export function contextInfo(contextDir: string, dockerfilePath?: string): Contex
   }
   const hit = cache.get(file);
   if (hit && hit.mtime === mtime) {
-    cache.delete(file);
-    cache.set(file, hit);
+    touch(cache, file, hit);
     return hit.info;
   }
   let lines: string[] = [];
@@ -48,8 +48,6 @@ export function contextInfo(contextDir: string, dockerfilePath?: string): Contex
       return ig.ignores(rel);
     },
   };
-  cache.delete(file);
-  cache.set(file, { mtime, info });
-  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  setBounded(cache, file, { mtime, info }, MAX_CACHED);
   return info;
 }

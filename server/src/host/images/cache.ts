@@ -12,6 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { setBounded, touch } from '../lru';
 import { join } from 'node:path';
 
 export interface TagEntry {
@@ -59,8 +60,7 @@ export class ImageCache {
   async getBlob(digest: string): Promise<{ mediaType: string; body: Buffer } | undefined> {
     const mem = this.blobs.get(digest);
     if (mem) {
-      this.blobs.delete(digest);
-      this.blobs.set(digest, mem);
+      touch(this.blobs, digest, mem);
       return mem;
     }
     const hex = hexOf(digest);
@@ -90,12 +90,12 @@ export class ImageCache {
     if (!this.root) return undefined;
     const e = await this.read<TagEntry>(join(this.root, 'tags', hashOf(key) + '.json'));
     const valid = e && e.key === key && typeof e.checkedAt === 'number' ? e : undefined;
-    bounded(this.tagsMem, key, valid ?? null, this.root ? MAX_MEMORY_TAGS : Infinity);
+    setBounded(this.tagsMem, key, valid ?? null, this.root ? MAX_MEMORY_TAGS : Infinity);
     return valid;
   }
 
   async putTag(entry: TagEntry): Promise<void> {
-    bounded(this.tagsMem, entry.key, entry, this.root ? MAX_MEMORY_TAGS : Infinity);
+    setBounded(this.tagsMem, entry.key, entry, this.root ? MAX_MEMORY_TAGS : Infinity);
     if (this.root) await this.write(join(this.root, 'tags', hashOf(entry.key) + '.json'), entry);
   }
 
@@ -104,12 +104,12 @@ export class ImageCache {
     if (!this.root) return undefined;
     const e = await this.read<TagListEntry>(join(this.root, 'taglists', hashOf(key) + '.json'));
     const valid = e && e.key === key && Array.isArray(e.tags) && typeof e.fetchedAt === 'number' ? e : undefined;
-    bounded(this.listsMem, key, valid ?? null, this.root ? MAX_MEMORY_TAG_LISTS : Infinity);
+    setBounded(this.listsMem, key, valid ?? null, this.root ? MAX_MEMORY_TAG_LISTS : Infinity);
     return valid;
   }
 
   async putTagList(entry: TagListEntry): Promise<void> {
-    bounded(this.listsMem, entry.key, entry, this.root ? MAX_MEMORY_TAG_LISTS : Infinity);
+    setBounded(this.listsMem, entry.key, entry, this.root ? MAX_MEMORY_TAG_LISTS : Infinity);
     if (this.root) await this.write(join(this.root, 'taglists', hashOf(entry.key) + '.json'), entry);
   }
 
@@ -162,12 +162,6 @@ export class ImageCache {
   }
 }
 
-/** Sets `key` as the most recently used entry and drops the least recently used beyond `max`. */
-function bounded<V>(m: Map<string, V>, key: string, value: V, max: number): void {
-  m.delete(key);
-  m.set(key, value);
-  if (m.size > max) m.delete(m.keys().next().value as string);
-}
 
 function hexOf(digest: string): string | undefined {
   const m = /^sha256:([a-f0-9]{64})$/.exec(digest);

@@ -25,6 +25,7 @@ import { apiHost, RegistryClient, RegistryError } from '../registry/client';
 import type { RequestObserver } from '../registry/http';
 import { resolveImage, type FetchedManifest, type ManifestFetcher, type ResolvedImage } from '../registry/resolve';
 import { ImageCache, type TagEntry } from './cache';
+import { touch, trim } from '../lru';
 import { LocalEngine, repoDigestFor } from './docker-cli';
 
 export interface ImageServiceOptions {
@@ -459,21 +460,6 @@ export class ImageService {
       st.error = err.message;
       st.expires = now + this.faultTtl(err);
     }
-  }
-}
-
-/** Marks a map entry as the most recently used (maps iterate in insertion order). */
-function touch<V>(m: Map<string, V>, key: string, value: V): void {
-  m.delete(key);
-  m.set(key, value);
-}
-
-/** Drops the least recently used entries that may go until the map holds at most `max`. */
-function trim<V>(m: Map<string, V>, max: number, mayGo: (v: V) => boolean): void {
-  if (m.size <= max) return;
-  for (const [k, v] of m) {
-    if (m.size <= max) break;
-    if (mayGo(v)) m.delete(k);
   }
 }
 

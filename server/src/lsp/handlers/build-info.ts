@@ -23,6 +23,7 @@ import { instructionLayers, mapLayers, toKnownImageLayers, type HistoryEntry, ty
 import type { HandlerModule, ServerContext } from '../context';
 import { lineIndexFor, toRange } from '../convert';
 import type { DocumentStore } from '../documents';
+import { setBounded } from '../../host/lru';
 import { safe, safeNotify } from '../safe';
 
 export const STAGES_REQUEST = 'dockwright/stages';
@@ -131,11 +132,8 @@ export const buildInfoModule: HandlerModule = {
       safeNotify(connection, BUILT_IMAGE_NOTIFICATION, (params: BuiltImageParams) => {
         if (!params || typeof params.uri !== 'string' || !params.image || typeof params.image.id !== 'string') return;
         const records = recordsOf(store);
-        records.delete(params.uri);
-        if (Array.isArray(params.history)) {
-          records.set(params.uri, { params, cache: undefined });
-          if (records.size > MAX_RECORDS) records.delete(records.keys().next().value as string);
-        }
+        if (Array.isArray(params.history)) setBounded(records, params.uri, { params, cache: undefined }, MAX_RECORDS);
+        else records.delete(params.uri);
         if (canRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       }),
     );

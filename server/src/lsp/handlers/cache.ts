@@ -32,6 +32,7 @@ import { filePathOf } from '../documents';
 import { diagnosticsOf } from './diagnostics';
 import { knownLayersFor } from './build-info';
 import { safe, safeNotify } from '../safe';
+import { setBounded } from '../../host/lru';
 import { lineIndexFor } from '../convert';
 
 export const CACHE_MAP_REQUEST = 'dockwright/cacheMap';
@@ -91,10 +92,8 @@ const states = new WeakMap<DocumentStore, CacheState>();
 export function recordKnownLayers(store: DocumentStore, dockerfileUri: string, layers: KnownImageLayers | undefined): void {
   const st = states.get(store);
   if (!st) return;
-  st.known.delete(dockerfileUri);
-  if (!layers) return;
-  st.known.set(dockerfileUri, layers);
-  if (st.known.size > MAX_KNOWN) st.known.delete(st.known.keys().next().value as string);
+  if (layers) setBounded(st.known, dockerfileUri, layers, MAX_KNOWN);
+  else st.known.delete(dockerfileUri);
 }
 
 function folderFor(folders: readonly WorkspaceFolder[], path: string): string | undefined {
