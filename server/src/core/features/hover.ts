@@ -12,7 +12,7 @@ import { parseMount } from '../semantic/mount';
 import { DIRECTIVES, INSTRUCTION_BY_NAME, MOUNT_TYPES, type InstructionSpec } from '../data/instructions';
 import { RULES } from '../rules/index';
 import { resolveRuleId } from '../rules/registry';
-import { instructionAt } from './suppress';
+import { instructionAt } from './selection';
 import { NETWORK_DOCS, SECURITY_DOCS, describeValue, directiveUrl, lineIndexOf } from './completion';
 
 export interface HoverResult {

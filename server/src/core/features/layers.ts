@@ -13,7 +13,7 @@ import type { SemanticModel, Stage } from '../semantic/model';
 import type { ContextFileEntry, ContextInfo } from '../rules/types';
 import { expandInScope } from '../rules/util';
 import { LineIndex } from '../text';
-import { instructionAt } from './suppress';
+import { instructionAt } from './selection';
 import { formatBytes, formatFilesBytes } from './context-files';
 import { contextSources, isBuildStep, layerEffect, rebuiltAfter, REMOTE, type ContextSource, type LayerEffect } from './cache-graph';
 import { matchKnownLayers, normalizeCreatedBy, type KnownImageLayers } from './known-layers';

@@ -4,10 +4,8 @@
  * stay first).
  */
 import type { DockerfileAst } from '../syntax/ast';
-import { instructionAt } from './selection';
-
-export { instructionAt };
 import type { Finding, Fix } from '../rules/types';
+import { instructionAt } from './selection';
 
 function lineStartOf(text: string, offset: number): number {
   const nl = text.lastIndexOf('\n', offset - 1);
