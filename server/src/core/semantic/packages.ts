@@ -13,6 +13,7 @@
  *
  * Pure: no I/O. The API (exported names and fields) is shared by several rules: extend it, do not change it.
  */
+import { memoOn } from '../memo';
 import type { ShCommand, ShellScript, ShWord } from '../shell/types';
 
 export type PackageManager = 'apt-get' | 'apt' | 'aptitude' | 'apk' | 'pip' | 'npm' | 'gem' | 'yum' | 'dnf' | 'microdnf' | 'zypper';
@@ -212,22 +213,14 @@ function basename(value: string): string {
 }
 
 // Commands are read by many rules: each command is read once per parse of its script (results are immutable),
-// and the answers are kept on the command itself as non-enumerable properties (JSON and deep equality do not
-// see them; a WeakMap lookup per command per rule cost more than the reading).
+// and the answers are kept on the command itself (core/memo.ts).
 const UNWRAPPED = Symbol('unwrapped');
 const PACKAGE_COMMAND = Symbol('packageCommand');
 const packageCommandsCache = new WeakMap<ShellScript, readonly PackageCommand[]>();
 
-type Memo = { [UNWRAPPED]?: readonly ShWord[] | null; [PACKAGE_COMMAND]?: PackageCommand | null };
-
 /** The words of a command (name first), with wrappers such as `sudo -E` removed. */
 function unwrap(cmd: ShCommand): readonly ShWord[] | undefined {
-  let words = (cmd as Memo)[UNWRAPPED];
-  if (words === undefined) {
-    words = unwrapUncached(cmd) ?? null;
-    Object.defineProperty(cmd, UNWRAPPED, { value: words });
-  }
-  return words ?? undefined;
+  return memoOn(cmd, UNWRAPPED, unwrapUncached);
 }
 
 function unwrapUncached(cmd: ShCommand): readonly ShWord[] | undefined {
@@ -283,12 +276,7 @@ export function packageCommand(cmd: ShCommand): PackageCommand | undefined {
   if (!first || first.hasExpansion) return undefined;
   const base = basename(first.value);
   if (!managerOf(base) && !Object.hasOwn(WRAPPERS, base) && !base.startsWith('python')) return undefined;
-  let pc = (cmd as Memo)[PACKAGE_COMMAND];
-  if (pc === undefined) {
-    pc = readPackageCommand(cmd) ?? null;
-    Object.defineProperty(cmd, PACKAGE_COMMAND, { value: pc });
-  }
-  return pc ?? undefined;
+  return memoOn(cmd, PACKAGE_COMMAND, readPackageCommand);
 }
 
 function readPackageCommand(cmd: ShCommand): PackageCommand | undefined {

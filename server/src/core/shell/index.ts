@@ -9,6 +9,7 @@ import type { Instruction, Span } from '../syntax/ast';
 import type { SemanticModel } from '../semantic/model';
 import type { ShCommand, ShellScript, ShWord } from './types';
 import { parseShell } from './parser';
+import { memoOn } from '../memo';
 
 export * from './types';
 export { parseShell, type ShellDialect } from './parser';
@@ -296,13 +297,8 @@ const WRAPPERS: Readonly<Record<string, { flagsWithValue: readonly string[]; pos
  * assignment, a name made by an expansion, or `command -v`.
  */
 export function effectiveCommand(cmd: ShCommand): EffectiveCommand | undefined {
-  // Dozens of rules ask for every command: the answer is kept on the command itself (a parse result never
-  // changes), as a non-enumerable property that JSON and deep equality do not see.
-  const known = (cmd as { [EFFECTIVE]?: EffectiveCommand | null })[EFFECTIVE];
-  if (known !== undefined) return known ?? undefined;
-  const eff = computeEffectiveCommand(cmd);
-  Object.defineProperty(cmd, EFFECTIVE, { value: eff ?? null });
-  return eff;
+  // Dozens of rules ask for every command: the answer is kept on the command (core/memo.ts).
+  return memoOn(cmd, EFFECTIVE, computeEffectiveCommand);
 }
 
 export interface EffectiveCommand {
