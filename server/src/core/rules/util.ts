@@ -455,7 +455,7 @@ export function nearMiss(name: string, candidates: Iterable<string>): string | u
 }
 
 // RUN scripts and the package-manager commands in them.
-import { applySetCommand, optionSetAt, scriptsOf } from '../shell/index';
+import { applySetCommand, optionSetAt, runScripts as scriptsOfRuns } from '../shell/index';
 
 /**
  * `optionSetAt(entry, offset, letter, long)` (shell/index.ts) for offsets asked in increasing order, as a rule
@@ -494,36 +494,39 @@ export interface RunPackageCommand {
   readonly pc: PackageCommand;
 }
 
-// Read by dozens of rules: computed once per model (the entries are immutable; callers get their own array).
+// Read by dozens of rules: computed once per model, one frozen array for every caller (the entries are immutable).
 const runScriptsCache = new WeakMap<SemanticModel, readonly RunScripts[]>();
 const runPackageCommandsCache = new WeakMap<SemanticModel, readonly RunPackageCommand[]>();
 
-/** Every RUN (ONBUILD RUN included) with the shell scripts it runs; PowerShell and cmd scripts are left out. */
-export function runScripts(model: SemanticModel): RunScripts[] {
+/**
+ * Every RUN (ONBUILD RUN included) with the shell scripts it runs; PowerShell and cmd scripts are left out:
+ * shell/index.ts `runScripts` (one entry per script), grouped by instruction.
+ */
+export function runScripts(model: SemanticModel): readonly RunScripts[] {
   let cached = runScriptsCache.get(model);
   if (!cached) {
-    const out: RunScripts[] = [];
-    for (const ins of model.ast.instructions) {
-      if ((ins.trigger ?? ins).keyword !== 'RUN') continue;
-      const scripts = scriptsOf(model, ins).filter((s) => s.dialect !== 'skip');
-      if (scripts.length > 0) out.push({ ins, scripts });
+    const out: { ins: Instruction; scripts: InstructionScript[] }[] = [];
+    for (const { ins, entry } of scriptsOfRuns(model)) {
+      const last = out[out.length - 1];
+      if (last?.ins === ins) last.scripts.push(entry);
+      else out.push({ ins, scripts: [entry] });
     }
-    runScriptsCache.set(model, (cached = out));
+    runScriptsCache.set(model, (cached = Object.freeze(out)));
   }
-  return [...cached];
+  return cached;
 }
 
 /** Every package-manager command run by a RUN, with its script (for `toSource`). */
-export function runPackageCommands(model: SemanticModel): RunPackageCommand[] {
+export function runPackageCommands(model: SemanticModel): readonly RunPackageCommand[] {
   let cached = runPackageCommandsCache.get(model);
   if (!cached) {
     const out: RunPackageCommand[] = [];
     for (const { ins, scripts } of runScripts(model)) {
       for (const script of scripts) for (const pc of packageCommands(script.script)) out.push({ ins, script, pc });
     }
-    runPackageCommandsCache.set(model, (cached = out));
+    runPackageCommandsCache.set(model, (cached = Object.freeze(out)));
   }
-  return [...cached];
+  return cached;
 }
 
 /** One port named by an EXPOSE, after ARG/ENV expansion. */
