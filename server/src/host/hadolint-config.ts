@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { parse as parseYaml } from 'yaml';
+import { setBounded } from './lru';
 import type { Level, Severity } from '../core/rules/types';
 
 export interface LoadedConfig {
@@ -41,8 +42,8 @@ export const EMPTY_CONFIG: LoadedConfig = {
  * system for every name in every parent folder again. A config file created or deleted is seen within this time.
  */
 const FOUND_TTL_MS = 2000;
-const FOUND_PRUNE_AT = 256;
-const FOUND_MAX = 4096;
+/** Folders remembered, least recently asked dropped first. */
+const FOUND_MAX = 512;
 const found = new Map<string, { path: string | null; at: number }>();
 
 function configIn(dir: string, names: readonly string[], now: number): string | undefined {
@@ -57,12 +58,7 @@ function configIn(dir: string, names: readonly string[], now: number): string | 
       break;
     }
   }
-  if (found.size >= FOUND_PRUNE_AT) {
-    // Answers older than the TTL are never used again: drop them (then everything, if all are fresh).
-    for (const [k, v] of found) if (now - v.at >= FOUND_TTL_MS) found.delete(k);
-    if (found.size >= FOUND_MAX) found.clear();
-  }
-  found.set(key, { path, at: now });
+  setBounded(found, key, { path, at: now }, FOUND_MAX);
   return path ?? undefined;
 }
 
