@@ -84,36 +84,40 @@ export async function executeBuild(
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) local.abort();
   active.add(local);
-  const result = await runBuild(
-    {
-      dockerPath: settings.dockerPath,
-      builder: engine.builder,
-      dockerfile: spec.dockerfile.fsPath,
-      context: spec.context,
-      tag: spec.tag,
-      target: spec.target,
-      buildArgs: spec.buildArgs,
-      platform: spec.platform,
-      noCache: spec.noCache,
-      network: spec.network,
-      label: settings.labelImages,
-    },
-    {
-      signal: local.signal,
-      onStart: (args) => {
-        const line = `> ${[settings.dockerPath, ...args].map(quoteForDisplay).join(' ')}\n` + `  (builder: ${engine.builder}, engine ${engine.serverVersion} ${engine.os}/${engine.arch})\n\n`;
-        view.write(line);
-        stream?.write(line);
+  let result: BuildResult;
+  try {
+    result = await runBuild(
+      {
+        dockerPath: settings.dockerPath,
+        builder: engine.builder,
+        dockerfile: spec.dockerfile.fsPath,
+        context: spec.context,
+        tag: spec.tag,
+        target: spec.target,
+        buildArgs: spec.buildArgs,
+        platform: spec.platform,
+        noCache: spec.noCache,
+        network: spec.network,
+        label: settings.labelImages,
       },
-      onOutput: (text) => {
-        view.write(text);
-        stream?.write(text);
+      {
+        signal: local.signal,
+        onStart: (args) => {
+          const line = `> ${[settings.dockerPath, ...args].map(quoteForDisplay).join(' ')}\n` + `  (builder: ${engine.builder}, engine ${engine.serverVersion} ${engine.os}/${engine.arch})\n\n`;
+          view.write(line);
+          stream?.write(line);
+        },
+        onOutput: (text) => {
+          view.write(text);
+          stream?.write(text);
+        },
+        onProgress,
       },
-      onProgress,
-    },
-  );
-  active.delete(local);
-  signal.removeEventListener('abort', onAbort);
+    );
+  } finally {
+    active.delete(local);
+    signal.removeEventListener('abort', onAbort);
+  }
   const tail = view.summary();
   if (tail) write(tail);
   stream?.end();
